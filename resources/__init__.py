@@ -1,0 +1,1 @@
+"""Data files shipped with digitpad (bundled models, icons); see README.md here."""
