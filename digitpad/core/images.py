@@ -1,0 +1,101 @@
+"""Open user image files (or pasted bytes) safely: clear errors, bounded memory."""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+from typing import IO
+
+from PIL import Image, ImageOps
+
+from digitpad.core.errors import ImageError
+
+MAX_PIXELS = 64_000_000  # refuse images declaring more pixels than this (decompression bombs)
+MAX_SIDE = 2048  # images are downscaled so that their longest side is at most this
+
+
+def open_image(path: str | os.PathLike) -> Image.Image:
+    """Open an image file: first frame, EXIF orientation applied, longest side <= MAX_SIDE."""
+    p = Path(path)
+    name = p.name or str(p)
+    if not p.exists():
+        raise ImageError(f"Image file '{name}' does not exist.")
+    if p.is_dir():
+        raise ImageError(f"'{name}' is a folder, not an image file.")
+    try:
+        if p.stat().st_size == 0:
+            raise ImageError(f"Image file '{name}' is empty (0 bytes).")
+        with open(p, "rb") as fh:
+            return _read(fh, name)
+    except PermissionError:
+        raise ImageError(f"Cannot read image file '{name}': permission denied.") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ImageError(f"Cannot read image file '{name}': {reason}.") from None
+
+
+def image_from_bytes(data: bytes, name: str = "image") -> Image.Image:
+    """Decode image bytes (pasted or dropped data) with the same checks as open_image."""
+    if not data:
+        raise ImageError(f"Image '{name}' is empty (0 bytes).")
+    return _read(io.BytesIO(data), name)
+
+
+def _read(fh: IO[bytes], name: str) -> Image.Image:
+    """Decode an open binary stream into a loaded, upright, size-limited image."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(fh) as im:
+                _check_size(im, name)
+                im.seek(0)
+                if im.format == "JPEG" and im.mode in ("L", "RGB"):
+                    im.draft(im.mode, (MAX_SIDE, MAX_SIDE))
+                im.load()
+                return _finish(im)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _bomb(name) from None
+        except Image.UnidentifiedImageError:
+            raise ImageError(
+                f"'{name}' is not an image file, or its format is not supported."
+            ) from None
+        except PermissionError:
+            raise  # reported by the caller, which knows it is a file
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise ImageError(
+                f"Image '{name}' cannot be decoded: it is truncated, corrupt "
+                "or uses an unsupported encoding."
+            ) from None
+
+
+def _check_size(im: Image.Image, name: str) -> None:
+    """Refuse images whose declared size is absurd, before decoding any pixel."""
+    width, height = im.size
+    if width <= 0 or height <= 0:
+        raise ImageError(f"Image '{name}' declares an empty size ({width}x{height}).")
+    if width * height > MAX_PIXELS:
+        raise _bomb(name, f" ({width}x{height})")
+
+
+def _bomb(name: str, detail: str = "") -> ImageError:
+    return ImageError(
+        f"Image '{name}' is too large{detail} to open safely (limit {MAX_PIXELS:,} pixels)."
+    )
+
+
+def _finish(im: Image.Image) -> Image.Image:
+    """Apply EXIF orientation and downscale; always returns a new image, detached from the file."""
+    try:
+        out = ImageOps.exif_transpose(im)
+    except Exception:  # malformed EXIF must not block an otherwise good image
+        out = im.copy()
+    if max(out.size) > MAX_SIDE:
+        if out.mode == "1":
+            out = out.convert("L")
+        elif out.mode == "P":
+            has_alpha = "transparency" in out.info
+            out = out.convert("RGBA" if has_alpha else "RGB")
+        out.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    return out
