@@ -1,0 +1,1 @@
+"""The engine: data, models, training, checkpoints and prediction. Knows nothing of Qt."""

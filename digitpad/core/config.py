@@ -1,0 +1,111 @@
+"""TrainConfig: everything that defines a training run, frozen and stored in each checkpoint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from digitpad.core.errors import DigitpadError
+from digitpad.core.models.registry import get_spec, resolve_options
+
+OPTIMIZERS = (
+    "sgd", "adam", "adamw", "adadelta", "adagrad", "adamax", "asgd", "rmsprop", "rprop", "lbfgs",
+)
+SCHEDULERS = ("none", "step", "onecycle")
+LOSSES = ("auto", "ce", "nll")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """A training run. Fields left as None take the model's own recipe (see `resolved()`)."""
+
+    dataset: str = "mnist"  # "mnist", "fashion-mnist" or a folder path
+    model: str = "digitnet"
+    model_options: dict[str, Any] = field(default_factory=dict)
+    optimizer: str | None = None
+    lr: float | None = None
+    batch_size: int | None = None
+    epochs: int | None = None
+    scheduler: str | None = None
+    step_size: int | None = None
+    gamma: float | None = None
+    momentum: float | None = None
+    weight_decay: float | None = None
+    loss: str = "auto"
+    augment: bool = True
+    seed: int = 0
+    device: str = "auto"
+    threads: int = 0  # 0: torch's default
+    val_split: float = 0.1
+    image_size: int | None = None  # image folders only; None: the model's preferred size
+    data_dir: str | None = None
+    limit: int | None = None  # use at most this many training images (quick runs, tests)
+
+    def resolved(self) -> TrainConfig:
+        """A copy with the model's recipe filled in and every value checked."""
+        spec = get_spec(self.model)
+        recipe = spec.recipe
+        filled = {
+            f.name: getattr(recipe, f.name)
+            for f in fields(recipe)
+            if getattr(self, f.name) is None
+        }
+        if self.image_size is None:
+            filled["image_size"] = spec.image_size
+        filled["model_options"] = resolve_options(self.model, self.model_options)
+        config = replace(self, **filled)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Raise DigitpadError with one clear sentence for the first bad value."""
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("scheduler", self.scheduler, SCHEDULERS)
+        _choice("loss", self.loss, LOSSES)
+        _choice("device", self.device, DEVICES)
+        _positive("learning rate", self.lr)
+        _positive("batch size", self.batch_size, integer=True)
+        _positive("epochs", self.epochs, integer=True)
+        _positive("step size", self.step_size, integer=True)
+        _positive("gamma", self.gamma)
+        _positive("image size", self.image_size, integer=True)
+        if self.momentum is not None and not 0 <= self.momentum < 1:
+            raise DigitpadError(f"Momentum must be in [0, 1), not {self.momentum}.")
+        if self.weight_decay is not None and self.weight_decay < 0:
+            raise DigitpadError(f"Weight decay cannot be negative ({self.weight_decay}).")
+        if not 0 <= self.val_split < 1:
+            raise DigitpadError(f"Validation split must be in [0, 1), not {self.val_split}.")
+        if self.threads < 0:
+            raise DigitpadError(f"Threads must be 0 (automatic) or more, not {self.threads}.")
+        if self.limit is not None and self.limit < 2:
+            raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
+        if self.loss == "nll" and get_spec(self.model).outputs != "log_probs":
+            raise DigitpadError(
+                f"NLL loss needs a model that outputs log-probabilities (mlp); "
+                f"{self.model!r} outputs logits, so use --loss ce."
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values, for checkpoints and settings."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        """Rebuild a config, ignoring keys this version does not know."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _choice(what: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise DigitpadError(f"Unknown {what} {value!r}; choose one of: {', '.join(allowed)}.")
+
+
+def _positive(what: str, value: float | None, integer: bool = False) -> None:
+    if value is None:
+        return
+    if integer and int(value) != value:
+        raise DigitpadError(f"The {what} must be a whole number, not {value}.")
+    if not value > 0 or value != value or value == float("inf"):
+        raise DigitpadError(f"The {what} must be a positive number, not {value}.")

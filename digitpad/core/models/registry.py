@@ -1,0 +1,172 @@
+"""The model registry: every architecture the app offers, by name, with its own training recipe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from torch import nn
+
+from digitpad.core.errors import DigitpadError
+from digitpad.core.models.cnn import SmallCNN
+from digitpad.core.models.digitnet import DigitNet
+from digitpad.core.models.lenet5 import LeNet5
+from digitpad.core.models.mlp import ACTIVATIONS, MLP
+from digitpad.core.models.resnet18 import ResNet18
+from digitpad.core.models.softmax import SoftmaxRegression
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The settings a model trains well with, used wherever the user does not choose."""
+
+    optimizer: str
+    lr: float
+    batch_size: int
+    epochs: int
+    scheduler: str = "none"
+    step_size: int = 1
+    gamma: float = 0.7
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One registry entry: how to build the model and how it likes to be trained."""
+
+    name: str
+    description: str
+    build: Callable[..., nn.Module]  # build(num_classes, in_channels, image_size, **options)
+    recipe: Recipe
+    options: Mapping[str, Any] = field(default_factory=dict)  # option -> default
+    choices: Mapping[str, tuple] = field(default_factory=dict)  # option -> allowed values
+    outputs: str = "logits"  # "logits" (cross-entropy) or "log_probs" (NLL)
+    image_channels: int = 1  # channels it wants from an image folder
+    image_size: int = 28  # side it wants from an image folder
+
+
+def _flat(cls: type) -> Callable[..., nn.Module]:
+    return lambda num_classes, in_channels, image_size, **kw: cls(
+        num_classes, in_channels * image_size * image_size, **kw
+    )
+
+
+def _conv(cls: type) -> Callable[..., nn.Module]:
+    return lambda num_classes, in_channels, image_size, **kw: cls(num_classes, in_channels, **kw)
+
+
+REGISTRY: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in [
+        ModelSpec(
+            "digitnet",
+            "digitpad's own fast CNN: 3 conv-BN-ReLU-pool stages + linear; >=99.3% MNIST",
+            _conv(DigitNet),
+            Recipe("adamw", 4e-3, 128, 12, "onecycle", weight_decay=5e-4),
+            options={"width": 24},
+        ),
+        ModelSpec(
+            "softmax",
+            "Softmax regression: one linear layer 784->10 (d2l Fashion-MNIST tutorial)",
+            _flat(SoftmaxRegression),
+            Recipe("sgd", 0.1, 256, 10, momentum=0.0),
+        ),
+        ModelSpec(
+            "mlp",
+            "MLP 784-128-64-10 with LogSoftmax + NLLLoss (PyTorch MNIST tutorial)",
+            _flat(MLP),
+            Recipe("sgd", 0.003, 64, 15),
+            options={"activation": "relu"},
+            choices={"activation": tuple(ACTIVATIONS)},
+            outputs="log_probs",
+        ),
+        ModelSpec(
+            "cnn",
+            "Small CNN: two 3x3 convs + linear, Adadelta + StepLR (PyTorch examples)",
+            lambda num_classes, in_channels, image_size, **kw: SmallCNN(
+                num_classes, in_channels, **kw
+            ),
+            Recipe("adadelta", 1.0, 64, 14, "step", step_size=1, gamma=0.7),
+            options={"input_size": 28},
+            choices={"input_size": (28, 8)},
+        ),
+        ModelSpec(
+            "lenet5",
+            "LeNet-5: conv5-pool-conv5-pool + 120-84 classifier (LeCun 1998)",
+            _conv(LeNet5),
+            Recipe("adam", 1e-3, 128, 10),
+        ),
+        ModelSpec(
+            "resnet18",
+            "ResNet-18 transfer learning: ImageNet weights if on disk, new final layer",
+            _conv(ResNet18),
+            Recipe("sgd", 1e-3, 16, 10, "step", step_size=7, gamma=0.1),
+            options={"adapter": "repeat", "pretrained": True},
+            choices={"adapter": ("repeat", "conv1")},
+            image_channels=3,
+            image_size=128,
+        ),
+    ]
+}
+
+
+def get_spec(name: str) -> ModelSpec:
+    """The registry entry for `name`, or a clear error listing the names that exist."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise DigitpadError(
+            f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}."
+        ) from None
+
+
+def resolve_options(name: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The model's options with the user's values checked, converted and filled in."""
+    spec = get_spec(name)
+    resolved = dict(spec.options)
+    for key, value in (options or {}).items():
+        if key not in spec.options:
+            known = ", ".join(spec.options) or "none"
+            raise DigitpadError(f"Model {name!r} has no option {key!r} (its options: {known}).")
+        default = spec.options[key]
+        resolved[key] = _convert(name, key, value, default)
+        allowed = spec.choices.get(key)
+        if allowed and resolved[key] not in allowed:
+            choices = ", ".join(str(c) for c in allowed)
+            raise DigitpadError(f"Option {key} of {name!r} must be one of: {choices}.")
+    return resolved
+
+
+def _convert(model: str, key: str, value: Any, default: Any) -> Any:
+    if isinstance(value, str) and not isinstance(default, str):
+        text = value.strip().lower()
+        try:
+            if isinstance(default, bool):
+                if text not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(text)
+                return text in ("true", "1", "yes")
+            return type(default)(text)
+        except ValueError:
+            raise DigitpadError(
+                f"Option {key} of {model!r} needs a {type(default).__name__}, not {value!r}."
+            ) from None
+    return value
+
+
+def build_model(
+    name: str,
+    num_classes: int,
+    in_channels: int = 1,
+    image_size: int = 28,
+    options: Mapping[str, Any] | None = None,
+) -> nn.Module:
+    """Build a fresh model of the named architecture."""
+    spec = get_spec(name)
+    return spec.build(num_classes, in_channels, image_size, **resolve_options(name, options))
+
+
+def parameter_count(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
