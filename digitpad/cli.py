@@ -1,0 +1,135 @@
+"""The `digitpad` command: no arguments opens the window; subcommands train, eval, predict, models.
+
+Core modules are imported inside each command, so `digitpad --help` and the window's start-up
+never wait for torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from digitpad import __version__
+from digitpad.core.errors import DigitpadError
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return value
+
+
+def _add_data_args(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument(
+        "--dataset", required=required, default=None if required else "mnist",
+        help="mnist, fashion-mnist, a folder of IDX files, or a class-per-folder image dataset",
+    )
+    p.add_argument(
+        "--data-dir", help="where datasets are looked for and downloaded "
+        "(default: $DIGITPAD_DATA_DIR, else the per-user data folder)",
+    )
+    p.add_argument("--limit", type=_positive_int, help="use at most this many images (quick runs)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="digitpad",
+        description="Draw a digit and watch a PyTorch model recognise it. With no command, "
+        "opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("train", help="train a model and save it", description="Train a model.")
+    _add_data_args(p, required=False)
+    p.add_argument("--model", default="digitnet", help="architecture (see 'digitpad models')")
+    p.add_argument("--option", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+                   help="model option, e.g. activation=tanh for mlp or input_size=8 for cnn")
+    p.add_argument("--optimizer", help="sgd, adam, adamw, adadelta, adagrad, adamax, asgd, "
+                   "rmsprop, rprop or lbfgs (default: the model's recipe)")
+    p.add_argument("--lr", type=_positive_float, help="learning rate (default: the model's)")
+    p.add_argument("--batch-size", type=_positive_int)
+    p.add_argument("--epochs", type=_positive_int)
+    p.add_argument("--scheduler", choices=["none", "step", "onecycle"])
+    p.add_argument("--step-size", type=_positive_int, help="epochs between StepLR decays")
+    p.add_argument("--gamma", type=_positive_float, help="StepLR decay factor")
+    p.add_argument("--momentum", type=float)
+    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--loss", choices=["auto", "ce", "nll"], default="auto")
+    p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    p.add_argument("--val-split", type=float, default=0.1,
+                   help="fraction of training images held out for validation (0: use the test set)")
+    p.add_argument("--image-size", type=_positive_int, help="image side for image folders")
+    p.add_argument("--out", help="file to save to (default: a new file in the model library)")
+
+    p = sub.add_parser("eval", help="accuracy of a model on a dataset's test split",
+                       description="Evaluate a model on the test split of a dataset.")
+    p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
+    _add_data_args(p, required=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("predict", help="recognise images", description="Recognise image files.")
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
+    p.add_argument("--top", type=_positive_int, default=3, help="how many classes to show")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+
+    p = sub.add_parser("models", help="list the models digitpad knows",
+                       description="List bundled and saved models.")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `digitpad` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_window()
+        from digitpad import commands
+
+        return getattr(commands, f"run_{args.command}")(args)
+    except DigitpadError as exc:
+        print(f"digitpad: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("digitpad: interrupted", file=sys.stderr)
+        return 130
+
+
+def _open_window() -> int:
+    try:
+        from digitpad.gui.app import run
+    except ImportError as exc:
+        if exc.name and exc.name.startswith("digitpad.gui"):
+            print("The digitpad window is not built yet; use the train, eval and predict "
+                  "commands (digitpad --help).", file=sys.stderr)
+            return 1
+        raise
+    return run()

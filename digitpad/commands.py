@@ -1,0 +1,226 @@
+"""The work behind each CLI command (argument parsing lives in cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from digitpad.core.errors import DigitpadError, ImageError
+
+
+def _fmt_time(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def _download_progress() -> Any:
+    bars: dict[str, tqdm] = {}
+
+    def progress(what: str, done: int, total: int | None) -> None:
+        bar = bars.get(what)
+        if bar is None:
+            unit = "B" if what != "loading images" else "img"
+            bar = bars[what] = tqdm(total=total, desc=what, unit=unit, unit_scale=unit == "B",
+                                    leave=False, file=sys.stderr)
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()
+
+    return progress
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """`digitpad train`: train with a tqdm bar per epoch, save the best weights."""
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.control import TrainControl
+    from digitpad.core.library import library_path_for
+    from digitpad.core.records import EpochEnd, Finished, Notice, Step
+    from digitpad.core.training import train
+
+    config = TrainConfig(
+        dataset=args.dataset, model=args.model, model_options=dict(args.option),
+        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
+        scheduler=args.scheduler, step_size=args.step_size, gamma=args.gamma,
+        momentum=args.momentum, weight_decay=args.weight_decay, loss=args.loss,
+        augment=not args.no_augment, seed=args.seed, device=args.device, threads=args.threads,
+        val_split=args.val_split, image_size=args.image_size, data_dir=args.data_dir,
+        limit=args.limit,
+    ).resolved()
+    out = Path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        raise DigitpadError(f"--out {out} is a folder; give a file name such as {out}/model.pt.")
+    control = TrainControl()
+    interrupted = False
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        interrupted = True
+        control.request_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        tqdm.write("Stopping after this batch and saving the best weights "
+                   "(Ctrl+C again to abort without saving)…", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    bar: tqdm | None = None
+    finished: Finished | None = None
+    try:
+        for record in train(config, control, progress=_download_progress()):
+            if isinstance(record, Step):
+                if bar is None:
+                    bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
+                               desc=f"epoch {record.epoch}/{config.epochs}", file=sys.stderr)
+                bar.update(1)
+                if record.step % 10 == 0 or record.step == record.steps_per_epoch:
+                    bar.set_postfix(loss=f"{record.loss:.4f}", img_s=f"{record.images_per_s:.0f}")
+            elif isinstance(record, EpochEnd):
+                if bar is not None:
+                    bar.close()
+                    bar = None
+                best = "  *best*" if record.is_best else ""
+                print(
+                    f"epoch {record.epoch}/{record.epochs}  train loss {record.train_loss:.4f} "
+                    f"acc {record.train_accuracy:.2%}  val loss {record.val_loss:.4f} "
+                    f"acc {record.val_accuracy:.2%}  {record.images_per_s:,.0f} img/s  "
+                    f"elapsed {_fmt_time(record.elapsed)}  eta {_fmt_time(record.eta)}{best}",
+                    flush=True,
+                )
+            elif isinstance(record, Notice):
+                tqdm.write(record.message, file=sys.stderr)
+            elif isinstance(record, Finished):
+                finished = record
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if bar is not None:
+            bar.close()
+    assert finished is not None
+    print(finished.message)
+    if finished.model is None:
+        return 130 if interrupted else 1
+    if out is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = library_path_for(f"{config.model}-{Path(config.dataset).name}-{stamp}")
+    metrics = finished.metrics
+    if "test_accuracy" in metrics:
+        print(f"test accuracy {metrics['test_accuracy']:.2%}  "
+              f"training time {_fmt_time(metrics['train_seconds'])}")
+    print(f"saved {finished.save(str(out))}")
+    if interrupted:
+        return 130
+    return 1 if finished.reason == "diverged" else 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """`digitpad eval`: accuracy, per-class accuracy and confusion on the test split."""
+    from digitpad.core.checkpoint import load_model
+    from digitpad.core.datasets import load_dataset
+    from digitpad.core.evaluation import evaluate
+    from digitpad.core.library import resolve_model
+
+    path = resolve_model(args.model)
+    model, meta = load_model(path)
+    config = meta.get("config", {})
+    dataset = load_dataset(
+        args.dataset, data_dir=args.data_dir, val_split=config.get("val_split", 0.1),
+        seed=config.get("seed", 0), channels=int(meta["in_channels"]),
+        image_size=int(meta["image_size"]), progress=_download_progress(), limit=args.limit,
+    )
+    names = list(meta["class_names"])
+    if len(dataset.class_names) != len(names):
+        raise DigitpadError(
+            f"{path.name} knows {len(names)} classes but {dataset.name} has "
+            f"{len(dataset.class_names)}; evaluate it on the kind of data it was trained on."
+        )
+    split = dataset.test if dataset.test is not None else dataset.val
+    which = "test" if dataset.test is not None else "validation"
+    start = time.perf_counter()
+    result = evaluate(model, split, meta["mean"], meta["std"], len(names))
+    if args.json:
+        print(json.dumps({
+            "model": str(path), "dataset": dataset.name, "split": which, "images": len(split),
+            "accuracy": result.accuracy, "loss": result.loss,
+            "per_class": dict(zip(names, result.per_class)), "confusion": result.confusion,
+        }))
+        return 0
+    print(f"{path.name} on {dataset.name} ({which} split, {len(split):,} images, "
+          f"{time.perf_counter() - start:.1f}s): accuracy {result.accuracy:.2%}, "
+          f"loss {result.loss:.4f}")
+    width = max(len(n) for n in names)
+    print("per class: " + "  ".join(f"{n}: {a:.1%}" for n, a in zip(names, result.per_class)))
+    print("confusion (rows: true, columns: predicted):")
+    cell = max(5, max(len(str(v)) for row in result.confusion for v in row) + 1)
+    print(" " * (width + 1) + "".join(f"{i:>{cell}}" for i in range(len(names))))
+    for name, row in zip(names, result.confusion):
+        print(f"{name:>{width}} " + "".join(f"{v:>{cell}}" for v in row))
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    """`digitpad predict`: top-k classes for each image; bad images reported one line each."""
+    from digitpad.core.images import open_image
+    from digitpad.core.library import resolve_model
+    from digitpad.core.predictor import Predictor
+
+    predictor = Predictor.from_file(resolve_model(args.model))
+    results, failures = [], 0
+    for image_path in args.images:
+        try:
+            prediction = predictor.predict(open_image(image_path))
+        except ImageError as exc:
+            failures += 1
+            print(f"digitpad: error: {exc}", file=sys.stderr)
+            results.append({"image": image_path, "label": None, "confidence": 0.0,
+                            "probabilities": {}, "error": str(exc)})
+            continue
+        probs = dict(zip(predictor.class_names, prediction.probabilities))
+        results.append({"image": image_path, "label": prediction.label,
+                        "confidence": prediction.confidence, "probabilities": probs})
+        if not args.json:
+            if prediction.no_ink:
+                print(f"{image_path}: no ink (the image looks blank)")
+            else:
+                top = ", ".join(f"{n} {p:.1%}" for n, p in prediction.top(args.top))
+                print(f"{image_path}: {top}")
+    if args.json:
+        print(json.dumps(results))
+    return 1 if failures else 0
+
+
+def run_models(args: argparse.Namespace) -> int:
+    """`digitpad models`: bundled and saved models, then the architectures one can train."""
+    from digitpad.core.library import list_models
+    from digitpad.core.models.registry import REGISTRY, build_model, parameter_count
+
+    entries = list_models()
+    if args.json:
+        print(json.dumps([
+            {"name": e.name, "file": str(e.path), "bundled": e.bundled,
+             "architecture": e.architecture, "dataset": e.dataset, "accuracy": e.accuracy,
+             "problem": e.problem or None}
+            for e in entries
+        ]))
+        return 0
+    if entries:
+        print(f"{'name':<28} {'architecture':<12} {'dataset':<16} {'accuracy':>9}  file")
+        for e in entries:
+            acc = f"{e.accuracy:.2%}" if e.accuracy is not None else "-"
+            if e.problem:
+                print(f"{e.name:<28} unusable: {e.problem}")
+            else:
+                print(f"{e.name:<28} {e.architecture:<12} {e.dataset:<16} {acc:>9}  {e.path}")
+    else:
+        print("No trained models yet: run 'digitpad train'.")
+    print("\narchitectures for 'digitpad train --model NAME':")
+    for name, spec in REGISTRY.items():
+        params = parameter_count(build_model(name, 10, spec.image_channels, spec.image_size,
+                                             {"pretrained": False} if "pretrained" in spec.options
+                                             else None))
+        print(f"  {name:<9} {params:>10,} params  {spec.description}")
+    return 0
