@@ -195,8 +195,8 @@ def run_predict(args: argparse.Namespace) -> int:
 
 def run_models(args: argparse.Namespace) -> int:
     """`digitpad models`: bundled and saved models, then the architectures one can train."""
+    from digitpad.core.catalog import describe_architectures
     from digitpad.core.library import list_models
-    from digitpad.core.models.registry import REGISTRY, build_model, parameter_count
 
     entries = list_models()
     if args.json:
@@ -218,9 +218,6 @@ def run_models(args: argparse.Namespace) -> int:
     else:
         print("No trained models yet: run 'digitpad train'.")
     print("\narchitectures for 'digitpad train --model NAME':")
-    for name, spec in REGISTRY.items():
-        params = parameter_count(build_model(name, 10, spec.image_channels, spec.image_size,
-                                             {"pretrained": False} if "pretrained" in spec.options
-                                             else None))
-        print(f"  {name:<9} {params:>10,} params  {spec.description}")
+    for arch in describe_architectures():
+        print(f"  {arch['name']:<9} {arch['parameters']:>10,} params  {arch['description']}")
     return 0

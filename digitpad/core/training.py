@@ -87,6 +87,7 @@ def train(
         model.train()
         order = torch.randperm(n, generator=generator).to(device)
         epoch_start, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
+        epoch_train_time = 0.0  # this epoch's training steps only
         for step in range(1, steps_per_epoch + 1):
             control.wait_while_paused()
             if control.stop_requested:
@@ -114,7 +115,9 @@ def train(
             if per_step and scheduler is not None:
                 scheduler.step()
             global_step += 1
-            train_time += time.perf_counter() - t0
+            step_time = time.perf_counter() - t0
+            train_time += step_time
+            epoch_train_time += step_time
             if not math.isfinite(loss_value):
                 reason = "diverged"
                 message = (
@@ -152,7 +155,7 @@ def train(
         yield EpochEnd(
             epoch, config.epochs, global_step, loss_sum / max(1, seen), correct / max(1, seen),
             last_eval.loss, last_eval.accuracy, last_eval.confusion, elapsed,
-            0.0 if reason == "stopped" else eta, seen / max(1e-9, train_time), is_best,
+            0.0 if reason == "stopped" else eta, seen / max(1e-9, epoch_train_time), is_best,
             last_eval.misclassified,
         )
         if reason == "stopped":

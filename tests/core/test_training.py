@@ -20,7 +20,6 @@ from tests.core.conftest import run_to_end
 
 def test_loss_falls_and_accuracy_rises_well_above_chance(small_mnist):
     config = TrainConfig(model="digitnet", epochs=2, seed=0, threads=1)
-    start = time.perf_counter()
     records, finished = run_to_end(config, dataset=small_mnist)
     steps = [r for r in records if isinstance(r, Step)]
     epochs = [r for r in records if isinstance(r, EpochEnd)]
@@ -30,7 +29,8 @@ def test_loss_falls_and_accuracy_rises_well_above_chance(small_mnist):
     assert epochs[-1].val_accuracy > 0.9
     assert finished.reason == "completed"
     assert finished.metrics["test_accuracy"] > 0.9
-    assert time.perf_counter() - start < 60
+    # the epoch's speed is that epoch's own, not diluted by the epochs before it
+    assert epochs[-1].images_per_s >= 0.7 * steps[-1].images_per_s
     # records carry plain Python numbers only
     assert all(isinstance(v, (int, float)) for s in steps for v in vars(s).values())
     assert isinstance(epochs[-1].confusion[0][0], int)
