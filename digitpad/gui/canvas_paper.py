@@ -1,0 +1,68 @@
+"""The canvas's paper: a fixed-size grayscale QImage, white with near-black ink (no widgets here).
+
+The paper is 280 units square, stored at 2× (560×560 pixels) so that strokes stay smooth when it
+is shown large or on a HiDPI screen. Brush sizes are given in paper units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+PAPER = 280  # logical paper units
+SCALE = 2  # stored pixels per paper unit
+SIZE = PAPER * SCALE
+WHITE, INK = QColor(255, 255, 255), QColor(20, 20, 20)
+BLANK_LEVEL = 250  # a pixel darker than this counts as ink
+
+
+def blank_paper() -> QImage:
+    """A new white SIZE×SIZE Grayscale8 image."""
+    image = QImage(SIZE, SIZE, QImage.Format.Format_Grayscale8)
+    image.fill(WHITE)
+    return image
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """A read-only (H, W) uint8 view of a Grayscale8 image (valid while `image` lives)."""
+    height, stride = image.height(), image.bytesPerLine()
+    buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=height * stride)
+    return buffer.reshape(height, stride)[:, : image.width()]
+
+
+def is_blank(image: QImage) -> bool:
+    """True when no pixel of a Grayscale8 image is darker than near-white."""
+    return bool(pixels(image).min() >= BLANK_LEVEL)
+
+
+def fit_onto_paper(image: QImage) -> QImage:
+    """`image` on white paper: alpha composited onto white, grey, fitted keeping its aspect
+    ratio (smoothly scaled, up or down) and centred."""
+    paper = QImage(SIZE, SIZE, QImage.Format.Format_RGB32)
+    paper.fill(WHITE)
+    if not image.isNull():
+        scaled = image.scaled(SIZE, SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                              Qt.TransformationMode.SmoothTransformation)
+        with QPainter(paper) as painter:  # source-over onto the white
+            painter.drawImage(QPointF((SIZE - scaled.width()) / 2,
+                                      (SIZE - scaled.height()) / 2), scaled)
+    return paper.convertToFormat(QImage.Format.Format_Grayscale8)
+
+
+def paint_segment(image: QImage, a: QPointF, b: QPointF, width: float, erase: bool) -> QRectF:
+    """Draw a round-capped antialiased line a→b (a dot when a == b) in ink, or in white when
+    erasing; returns the rectangle (image pixels) it may have touched."""
+    colour = WHITE if erase else INK
+    with QPainter(image) as painter:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if a == b:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(a, width / 2, width / 2)
+        else:
+            painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                Qt.PenJoinStyle.RoundJoin))
+            painter.drawLine(a, b)
+    margin = width / 2 + 2
+    return QRectF(a, b).normalized().adjusted(-margin, -margin, margin, margin)
