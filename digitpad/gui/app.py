@@ -1,0 +1,26 @@
+"""Start the desktop app: show the window first, load torch and the model afterwards."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication
+
+from digitpad import __version__
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Create the application and main window and run the event loop; returns the exit code."""
+    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    app.setOrganizationName("digitpad")
+    app.setApplicationName("digitpad")
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("digitpad")
+    from digitpad.gui.main_window import MainWindow, deferred_start
+
+    window = MainWindow()
+    window.show()
+    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
+    deferred_start(window)
+    return app.exec()

@@ -1,0 +1,253 @@
+"""The Draw tab: the canvas, live probability bars, what the model sees, and the model picker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.core.errors import DigitpadError
+from digitpad.gui.canvas import DrawingCanvas
+from digitpad.gui.image_io import load_image_file
+from digitpad.gui.message_bar import MessageBar
+from digitpad.gui.model_view import ModelInputView
+from digitpad.gui.prediction_label import PredictionLabel
+from digitpad.gui.prediction_service import PredictionService
+from digitpad.gui.probability_bars import ProbabilityBars
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+class DrawTab(QWidget):
+    """Draw or load an image and see it recognised as you go."""
+
+    modelChanged = Signal(str)  # path of the model now in use
+    status = Signal(str)  # short messages for the status bar
+
+    def __init__(self, service: PredictionService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.model_path = ""
+        self.class_names: list[str] = []
+        self._wanted_path = ""
+        self._latest_shown = 0
+        self.messages = MessageBar(self)
+        self.canvas = DrawingCanvas(self)
+        self.canvas.setToolTip("Draw a digit with the mouse or a pen; drop an image file here")
+        self.bars = ProbabilityBars(self)
+        self.label = PredictionLabel(self)
+        self.view = ModelInputView(self)
+        self.picker = QComboBox(self)
+        self.picker.setToolTip("The model that recognises your drawing (bundled and your own)")
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.picker.setMinimumContentsLength(24)
+        self._build_tools()
+        self._layout()
+        self._connect()
+        self.label.show_message("Loading model…")
+
+    # --- construction -------------------------------------------------------------------
+    def _build_tools(self) -> None:
+        self.brush = QSlider(Qt.Orientation.Horizontal, self)
+        self.brush.setRange(4, 48)
+        self.brush.setValue(self.canvas.brush_size)
+        self.brush.setToolTip("Brush size ([ smaller, ] larger)")
+        self.eraser = _tool_button("Eraser", "Erase instead of drawing (E)")
+        self.eraser.setCheckable(True)
+        self.undo_button = _tool_button("Undo", "Undo the last stroke (Ctrl+Z)")
+        self.redo_button = _tool_button("Redo", "Redo the stroke you undid (Ctrl+Shift+Z)")
+        self.clear_button = _tool_button("Clear", "Clear the canvas (Delete or Esc)")
+        self.open_button = _tool_button("Open…", "Open an image file (Ctrl+O)")
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+
+    def _layout(self) -> None:
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Brush"))
+        tools.addWidget(self.brush, 1)
+        for button in (self.eraser, self.undo_button, self.redo_button, self.clear_button,
+                       self.open_button):
+            tools.addWidget(button)
+        left = QVBoxLayout()
+        left.addWidget(self.canvas, 1)
+        left.addLayout(tools)
+        right = QVBoxLayout()
+        model_label = QLabel("&Model")
+        model_label.setBuddy(self.picker)
+        right.addWidget(model_label)
+        right.addWidget(self.picker)
+        right.addWidget(self.label)
+        right.addWidget(self.bars, 1)
+        right.addWidget(self.view, 0, Qt.AlignmentFlag.AlignHCenter)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.messages)
+        outer.addLayout(body, 1)
+
+    def _connect(self) -> None:
+        c = self.canvas
+        c.changed.connect(self.request_prediction)
+        c.brushSizeChanged.connect(self.brush.setValue)
+        c.undoAvailable.connect(self.undo_button.setEnabled)
+        c.redoAvailable.connect(self.redo_button.setEnabled)
+        c.fileDropped.connect(self.open_file)
+        c.imageDropped.connect(self.load_qimage)
+        self.brush.valueChanged.connect(c.set_brush_size)
+        self.eraser.toggled.connect(c.set_eraser)
+        self.undo_button.clicked.connect(c.undo)
+        self.redo_button.clicked.connect(c.redo)
+        self.clear_button.clicked.connect(c.clear)
+        self.open_button.clicked.connect(self.choose_file)
+        self.picker.activated.connect(self._picked)
+        self.service.modelLoaded.connect(self._model_loaded)
+        self.service.modelFailed.connect(self._model_failed)
+        self.service.predicted.connect(self._show_result)
+        self.service.modelsListed.connect(self._models_listed)
+
+    # --- models -------------------------------------------------------------------------
+    def refresh_models(self, select: str = "") -> None:
+        """Re-list the models (in the background); `select` a path once listed."""
+        if select:
+            self._wanted_path = select
+        self.service.list_models()
+
+    def _models_listed(self, entries: list[dict]) -> None:
+        self.picker.clear()
+        for entry in entries:
+            self.picker.addItem(entry["label"], entry["path"])
+            index = self.picker.count() - 1
+            self.picker.setItemData(index, entry["path"], Qt.ItemDataRole.ToolTipRole)
+            if entry["problem"]:
+                self.picker.model().item(index).setEnabled(False)
+        wanted = self._wanted_path or self.model_path
+        usable = [e["path"] for e in entries if not e["problem"]]
+        if wanted not in usable:
+            wanted = usable[0] if usable else ""
+        if not wanted:
+            self.label.show_message("No model yet")
+            self.messages.show_message("There is no model to recognise drawings yet: train one "
+                                       "on the Train tab.")
+            return
+        self.picker.setCurrentIndex(self.picker.findData(wanted))
+        if wanted != self.model_path:
+            self.use_model(wanted)
+
+    def use_model(self, path: str) -> None:
+        """Switch to the model in `path` (loaded in the background)."""
+        self._wanted_path = path
+        self.label.show_message("Loading model…")
+        self.service.load_model(path)
+
+    def _picked(self, index: int) -> None:
+        path = self.picker.itemData(index)
+        if path and path != self.model_path:
+            self.use_model(path)
+
+    def _model_loaded(self, path: str, class_names: list[str], summary: dict) -> None:
+        self.model_path, self.class_names = path, class_names
+        self.bars.set_classes(class_names)
+        index = self.picker.findData(path)
+        if index >= 0:
+            self.picker.setCurrentIndex(index)
+        self.status.emit(f"Model: {Path(path).stem} ({summary.get('architecture', '')}, "
+                         f"{summary.get('dataset', '')})")
+        self.modelChanged.emit(path)
+        self.request_prediction()
+
+    def _model_failed(self, path: str, message: str) -> None:
+        self.messages.show_message(message, error=True)
+        if self.model_path:  # the previous model stays in use
+            self.picker.setCurrentIndex(self.picker.findData(self.model_path))
+            self.request_prediction()
+        else:
+            self.label.show_message("No model")
+
+    # --- prediction ---------------------------------------------------------------------
+    def request_prediction(self) -> None:
+        """Ask for a prediction of the canvas as it is now (blank: clear the bars)."""
+        if not self.model_path:
+            return
+        if self.canvas.is_blank():
+            self._latest_shown = self.service.request_prediction(self.canvas.to_array())
+            self._show_blank()
+            return
+        self.service.request_prediction(self.canvas.to_array())
+
+    def _show_blank(self) -> None:
+        self.bars.clear_probabilities()
+        self.view.set_image(None)
+        self.label.show_message("Draw a digit" if self._is_digits() else "Draw something")
+
+    def _is_digits(self) -> bool:
+        return self.class_names == [str(i) for i in range(10)]
+
+    def _show_result(self, number: int, result: dict | None) -> None:
+        if number < self._latest_shown:
+            return  # an older drawing, overtaken by one already shown
+        self._latest_shown = number
+        if result is None or len(result["probabilities"]) != len(self.class_names):
+            self._show_blank()
+            return
+        probabilities = result["probabilities"]
+        self.bars.set_probabilities(probabilities)
+        best = max(range(len(probabilities)), key=probabilities.__getitem__)
+        self.label.show_prediction(self.class_names[best], probabilities[best])
+        self.view.set_image(result["view"])
+
+    # --- images -------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        """File → Open: pick an image and put it on the canvas."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> None:
+        """Load an image file onto the canvas, or explain in the message bar why not."""
+        try:
+            image = load_image_file(path)
+        except DigitpadError as exc:
+            self.messages.show_message(str(exc), error=True)
+            return
+        self.load_qimage(image)
+        self.status.emit(f"Opened {Path(path).name}")
+
+    def load_qimage(self, image: QImage) -> None:
+        """Put an image on the canvas (replacing the drawing; undoable)."""
+        if image.isNull():
+            self.messages.show_message("That image is empty or could not be read.", error=True)
+            return
+        self.messages.hide()
+        self.canvas.load_image(image)
+
+    def paste(self) -> None:
+        """Edit → Paste: an image or an image file from the clipboard."""
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None and mime.hasImage():
+            self.load_qimage(QImage(mime.imageData()))
+        elif mime is not None and mime.hasUrls() and mime.urls()[0].isLocalFile():
+            self.open_file(mime.urls()[0].toLocalFile())
+        else:
+            self.messages.show_message("The clipboard holds no image to paste.", timeout_ms=4000)

@@ -1,0 +1,174 @@
+"""MainWindow: the Draw and Train tabs, menus, status bar, remembered settings, clean exit."""
+
+from __future__ import annotations
+
+import os
+import platform
+
+from PySide6.QtCore import QSettings, QThreadPool, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
+
+from digitpad import __version__
+from digitpad.gui.draw_tab import DrawTab
+from digitpad.gui.prediction_service import PredictionService
+from digitpad.gui.train_tab import TrainTab
+
+
+class MainWindow(QMainWindow):
+    """The digitpad window. Cheap to construct: models load after it is shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("digitpad")
+        self.settings = QSettings()
+        self.service = PredictionService(self)
+        self.draw_tab = DrawTab(self.service, self)
+        self.train_tab = TrainTab(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.draw_tab, "&Draw")
+        self.tabs.addTab(self.train_tab, "&Train")
+        self.tabs.setTabToolTip(0, "Draw or load an image and see it recognised (Ctrl+1)")
+        self.tabs.setTabToolTip(1, "Train a model and watch it learn (Ctrl+2)")
+        self.setCentralWidget(self.tabs)
+        self.statusBar().showMessage("Starting…")
+        self.draw_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.train_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
+        self.train_tab.modelSaved.connect(self._model_trained)
+        self._build_menus()
+        self._restore_settings()
+
+    # --- start-up -----------------------------------------------------------------------
+    def start_background_loading(self) -> None:
+        """List models and load the last-used one on the prediction thread (imports torch)."""
+        self.draw_tab.refresh_models(select=str(self.settings.value("model", "") or ""))
+        self.train_tab.load_choices()
+
+    # --- menus --------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+        action.setToolTip(action.statusTip())
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar, canvas = self.menuBar(), self.draw_tab.canvas
+        file = bar.addMenu("&File")
+        self._action(file, "&Open Image…", self.draw_tab.choose_file, QKeySequence.StandardKey.Open,
+                     "Open an image file and put it on the canvas")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo Stroke", canvas.undo, "Ctrl+Z")
+        self.redo_action = self._action(edit, "&Redo Stroke", canvas.redo, "Ctrl+Shift+Z")
+        canvas.undoAvailable.connect(self.undo_action.setEnabled)
+        canvas.redoAvailable.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self._action(edit, "&Paste Image", self.draw_tab.paste, QKeySequence.StandardKey.Paste)
+        self._action(edit, "&Clear Canvas", canvas.clear, ["Delete", "Escape"])
+        edit.addSeparator()
+        self._action(edit, "&Eraser", self.draw_tab.eraser.toggle, "E",
+                     "Switch between pen and eraser")
+        self._action(edit, "S&maller Brush", canvas.smaller_brush, "[")
+        self._action(edit, "&Larger Brush", canvas.larger_brush, "]")
+        view = bar.addMenu("&View")
+        self._action(view, "&Draw", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, "&Train", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        model = bar.addMenu("&Model")
+        self._action(model, "&Open Model File…", self._open_model_file, "Ctrl+Shift+O",
+                     "Use a digitpad model file (.pt) from anywhere")
+        self._action(model, "&Reload Model List", lambda: self.draw_tab.refresh_models(), "F5")
+        self._action(model, "Show Model &Library Folder", self._show_library)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About digitpad", self.show_about)
+
+    def _open_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", "Models (*.pt)")
+        if path:
+            self.tabs.setCurrentIndex(0)
+            self.draw_tab.use_model(path)
+
+    def _show_library(self) -> None:
+        from digitpad.core.paths import model_library_dir
+
+        folder = model_library_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def show_about(self) -> None:
+        """Help → About: what this is and the versions it runs on."""
+        import sys
+
+        import pyqtgraph
+        import PySide6
+
+        torch_version = "not loaded yet"
+        if "torch" in sys.modules:
+            torch_version = sys.modules["torch"].__version__
+        QMessageBox.about(
+            self, "About digitpad",
+            f"<h3>digitpad {__version__}</h3>"
+            "<p>Draw a digit and watch a neural network recognise it; train your own models "
+            "and watch them learn.</p>"
+            f"<p>Python {platform.python_version()} · PySide6 {PySide6.__version__} · "
+            f"pyqtgraph {pyqtgraph.__version__} · PyTorch {torch_version}</p>",
+        )
+
+    # --- training results ---------------------------------------------------------------
+    def _model_trained(self, path: str) -> None:
+        self.draw_tab.refresh_models(select=path)
+        self.statusBar().showMessage(f"Saved {os.path.basename(path)}; it is now on the Draw tab",
+                                     8000)
+
+    # --- settings and closing -------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1000, 680)
+        brush = self.settings.value("brush", None)
+        if brush is not None:
+            self.draw_tab.canvas.set_brush_size(int(brush))
+        train = self.settings.value("train")
+        if isinstance(train, dict):
+            self.train_tab.apply_settings(train)
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("brush", self.draw_tab.canvas.brush_size)
+        self.settings.setValue("train", self.train_tab.settings_values())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Ask before stopping a running training; wait for threads so nothing is left behind."""
+        if self.train_tab.is_training():
+            answer = QMessageBox.question(
+                self, "Training is running",
+                "Stop the training and quit? The best weights so far are saved.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._save_settings()
+        self.statusBar().showMessage("Closing…")
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop training and the prediction thread and wait for them (safe to call twice)."""
+        self.train_tab.shutdown()
+        self.service.shutdown()
+        QThreadPool.globalInstance().waitForDone(10_000)  # background listing (BackgroundCall)
+
+
+def deferred_start(window: MainWindow) -> None:
+    """Begin background loading once the event loop has painted the window."""
+    QTimer.singleShot(50, window.start_background_loading)

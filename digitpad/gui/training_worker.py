@@ -1,0 +1,274 @@
+"""TrainingRun: runs digitpad.core.training.train() on a QThread and reports through signals.
+
+The Qt "worker object" pattern: a `_Worker` QObject is moved to a fresh QThread per run and
+drives the training generator there. Everything that crosses threads is a plain Python value or
+a numpy array. Steps arrive every batch but are sent on at most ~20 times a second (batched, so
+every loss still arrives); more frequent signals stall the GUI on small machines. torch is only
+imported inside `_Worker.run`, on the worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from digitpad.core.control import TrainControl
+from digitpad.core.errors import DatasetError, DigitpadError
+
+EMIT_INTERVAL = 0.05  # seconds between progress/steps signals (at most ~20 a second)
+
+
+def training_threads() -> int:
+    """Intra-op threads for training: all cores but one, which is left to the GUI."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+class _Control(TrainControl):
+    """TrainControl that tells the worker, on the training thread, just before it blocks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_pause: Callable[[], None] | None = None
+
+    def wait_while_paused(self) -> None:
+        if not self.paused:
+            return  # a pause requested from here on is honoured before the next batch
+        if self.on_pause is not None:
+            self.on_pause()
+        super().wait_while_paused()
+
+
+class _Worker(QObject):
+    """Lives on the training thread; `run` does the whole run and then emits `done`."""
+
+    notice = Signal(str)
+    dataProgress = Signal(str, int, int)
+    started = Signal(list)
+    progress = Signal(object)
+    steps = Signal(list, list)
+    epochEnded = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    datasetFailed = Signal(str)
+    done = Signal()
+
+    def __init__(self, values: dict[str, Any], save_name: str, control: _Control) -> None:
+        super().__init__()
+        self._values, self._save_name, self._control = dict(values), save_name, control
+        control.on_pause = self._on_pause
+        self._shown: dict[str, Any] | None = None  # the last progress sent
+        self._pending_steps: list[int] = []
+        self._pending_losses: list[float] = []
+        self._latest: dict[str, Any] | None = None
+        self._last_emit = 0.0
+        self._last_data_emit = 0.0
+        self._class_names: list[str] = []
+        self._step_seconds = 0.0  # moving average of seconds per training step
+        self._eval_seconds: list[float] = []
+        self._last_step_time: float | None = None
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except DatasetError as exc:
+            self.datasetFailed.emit(str(exc))
+            self.failed.emit(str(exc))
+        except DigitpadError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug must end the run, not the app
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            self.failed.emit(f"Training stopped by an unexpected error ({type(exc).__name__}"
+                             f"{': ' + first if first else ''}).")
+        finally:
+            self.done.emit()
+
+    def _run(self) -> None:
+        from digitpad.core.config import TrainConfig
+        from digitpad.core.datasets import load_dataset
+        from digitpad.core.library import library_path_for
+        from digitpad.core.models.registry import get_spec
+        from digitpad.core.records import EpochEnd, Finished, Notice, Step
+        from digitpad.core.training import train
+
+        config = TrainConfig.from_dict(self._values)
+        config = replace(config, threads=config.threads or training_threads()).resolved()
+        self.notice.emit(f"Loading {config.dataset}…")
+        dataset = load_dataset(
+            config.dataset, data_dir=config.data_dir, val_split=config.val_split,
+            seed=config.seed, channels=get_spec(config.model).image_channels,
+            image_size=config.image_size, progress=self._data_progress, limit=config.limit,
+        )
+        self._class_names = list(dataset.class_names)
+        self.started.emit(list(self._class_names))
+        for record in train(config, self._control, dataset=dataset):
+            if isinstance(record, Step):
+                self._on_step(record)
+            elif isinstance(record, EpochEnd):
+                self._flush()
+                self._on_epoch(record)
+            elif isinstance(record, Notice):
+                self.notice.emit(record.message)
+            elif isinstance(record, Finished):
+                self._flush()
+                saved = ""
+                if record.model is not None:
+                    saved = record.save(str(library_path_for(self._save_name)))
+                self.finished.emit({
+                    "reason": record.reason, "message": record.message,
+                    "best_epoch": record.best_epoch, "metrics": dict(record.metrics),
+                    "elapsed": record.elapsed, "saved": saved,
+                })
+
+    def _data_progress(self, what: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self._last_data_emit >= EMIT_INTERVAL or done == total:
+            self._last_data_emit = now
+            self.dataProgress.emit(what, int(done), -1 if total is None else int(total))
+
+    def _on_step(self, step: Any) -> None:
+        now = time.monotonic()
+        if self._last_step_time is not None:
+            dt = now - self._last_step_time
+            average = self._step_seconds
+            self._step_seconds = 0.9 * average + 0.1 * dt if average else dt
+        self._last_step_time = now
+        self._pending_steps.append(step.global_step)
+        self._pending_losses.append(step.loss)
+        remaining = step.total_steps - step.global_step
+        evaluations_left = step.total_steps // step.steps_per_epoch - step.epoch + 1
+        eval_time = sum(self._eval_seconds) / len(self._eval_seconds) if self._eval_seconds else 0
+        eta = self._step_seconds * remaining + eval_time * evaluations_left
+        self._latest = {**asdict(step), "eta": eta if self._step_seconds else -1.0,
+                        "paused": False}
+        if now - self._last_emit >= EMIT_INTERVAL or self._control.stop_requested:
+            self._flush()
+
+    def _on_pause(self) -> None:
+        """The loop is about to wait: send what is pending, then the same progress, paused."""
+        self._flush()
+        if self._shown is not None:
+            self.progress.emit({**self._shown, "paused": True})
+        self._last_step_time = None  # the pause is not step time
+
+    def _flush(self) -> None:
+        if self._pending_steps:
+            self.steps.emit(self._pending_steps, self._pending_losses)
+            self._pending_steps, self._pending_losses = [], []
+        if self._latest is not None:
+            self.progress.emit(self._latest)
+            self._shown, self._latest = self._latest, None
+        self._last_emit = time.monotonic()
+
+    def _on_epoch(self, end: Any) -> None:
+        if self._last_step_time is not None:
+            self._eval_seconds.append(time.monotonic() - self._last_step_time)
+        self._last_step_time = None
+        names = self._class_names
+        values = asdict(end)
+        values["misclassified"] = [
+            {
+                "image": np.frombuffer(m.pixels, dtype=np.uint8).reshape(m.shape).copy(),
+                "true": m.true, "predicted": m.predicted, "confidence": m.confidence,
+                "true_name": _name(names, m.true), "predicted_name": _name(names, m.predicted),
+            }
+            for m in end.misclassified
+        ]
+        values["class_names"] = list(names)
+        self.epochEnded.emit(values)
+
+
+def _name(names: list[str], index: int) -> str:
+    return names[index] if 0 <= index < len(names) else str(index)
+
+
+class TrainingRun(QObject):
+    """One training run at a time on its own QThread. Use from the GUI thread only.
+
+    Signals: notice(str), dataProgress(what, done, total or -1), started(class names),
+    progress(dict: the latest Step's fields + eta (s, -1 unknown) + paused: True once the
+    loop is held by a pause), steps(global steps, losses),
+    epochEnded(dict: EpochEnd's fields, misclassified as dicts with uint8 `image` arrays),
+    finished(dict: reason, message, best_epoch, metrics, elapsed, saved path or ""),
+    failed(message), datasetFailed(message; also followed by failed) and ended() once the
+    thread has finished, after finished or failed.
+    """
+
+    notice = Signal(str)
+    dataProgress = Signal(str, int, int)
+    started = Signal(list)
+    progress = Signal(object)
+    steps = Signal(list, list)
+    epochEnded = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    datasetFailed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+        self._control: _Control | None = None
+
+    def start(self, config_values: dict[str, Any], save_name: str) -> None:
+        """Start training with TrainConfig fields `config_values`; saves as `save_name`."""
+        if self.is_running():
+            raise RuntimeError("A training run is already in progress.")
+        self._control = _Control()
+        thread = QThread(self)
+        thread.setObjectName("digitpad-training")
+        worker = _Worker(config_values, save_name, self._control)
+        worker.moveToThread(thread)
+        for name in ("notice", "dataProgress", "started", "progress", "steps", "epochEnded",
+                     "finished", "failed", "datasetFailed"):
+            getattr(worker, name).connect(getattr(self, name))
+        thread.started.connect(worker.run)
+        # Direct: quit() is thread-safe, and a GUI thread blocked in wait() could not run it.
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def pause(self) -> None:
+        """Pause before the next batch (weights and optimizer state are kept)."""
+        if self._control is not None:
+            self._control.pause()
+
+    def resume(self) -> None:
+        """Carry on after a pause."""
+        if self._control is not None:
+            self._control.resume()
+
+    def stop(self) -> None:
+        """Ask the run to stop after the current batch; the best weights are still saved."""
+        if self._control is not None:
+            self._control.request_stop()
+
+    def is_paused(self) -> bool:
+        """True while a pause is requested and the run is not over."""
+        return self.is_running() and bool(self._control and self._control.paused)
+
+    def is_running(self) -> bool:
+        """True from start() until the training thread has finished."""
+        return self._thread is not None and self._thread.isRunning()
+
+    def wait(self, ms: int = 5000) -> bool:
+        """Block until the thread has finished (at most `ms`); True when it has."""
+        if self._thread is None:
+            return True
+        return self._thread.wait(ms)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, self._thread, self._worker = self._thread, None, None
+        if thread is not None:
+            thread.deleteLater()
+        self.ended.emit()
