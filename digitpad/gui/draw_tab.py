@@ -168,6 +168,8 @@ class DrawTab(QWidget):
 
     def _model_loaded(self, path: str, class_names: list[str], summary: dict) -> None:
         self.model_path, self.class_names = path, class_names
+        if not self.messages.isHidden() and "no model" in self.messages.text().lower():
+            self.messages.clear()
         self.bars.set_classes(class_names)
         index = self.picker.findData(path)
         if index >= 0:

@@ -39,6 +39,7 @@ class TrainProgress(QWidget):
         self.bar.setTextVisible(True)
         self.label = QLabel("Choose the settings and press Start.")
         self.label.setToolTip("Epoch, step, speed and the time left")
+        self.label.setWordWrap(True)  # a long message must not widen the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)

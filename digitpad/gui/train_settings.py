@@ -116,7 +116,7 @@ class TrainSettingsForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Dataset", self.dataset)
         form.addRow("", self.folder_label)
-        form.addRow("Data &folder", data_row)
+        form.addRow("Data folder", data_row)
         form.addRow("&Model", self.model)
         form.addRow("", self.model_info)
         form.addRow("&Variant", self.variant)

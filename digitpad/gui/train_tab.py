@@ -97,6 +97,10 @@ class TrainTab(QWidget):
         right_split = QSplitter(Qt.Orientation.Vertical)
         right_split.addWidget(charts)
         right_split.addWidget(self.details)
+        right_split.setStretchFactor(0, 3)  # the charts get most of the height
+        right_split.setStretchFactor(1, 2)
+        right_split.setSizes([360, 240])
+        right_split.setChildrenCollapsible(False)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -208,19 +212,20 @@ class TrainTab(QWidget):
 
     def _finished(self, result: dict[str, Any]) -> None:
         metrics = result["metrics"]
+        which = "Test" if "test_accuracy" in metrics else "Validation"
         accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
-        parts = [result["message"]]
-        if accuracy is not None:
-            parts.append(f"Accuracy {accuracy:.2%}.")
-        parts.append(f"Took {format_duration(result['elapsed'])}.")
-        if result["saved"]:
-            parts.append(f"Saved as {result['saved']}; it is ready on the Draw tab.")
-        text = " ".join(parts)
-        self.progress.show_text(text)
+        took = f"Took {format_duration(result['elapsed'])}."
+        score = f"{which} accuracy {accuracy:.2%}. " if accuracy is not None else ""
+        saved = result["saved"]
+        self.progress.show_text(f"{result['reason'].capitalize()}. {score}{took}"
+                                + (" Saved to your model library." if saved else ""))
+        text = f"{result['message']} {score}{took}"
+        if saved:
+            text += f" Saved as {saved}; it is ready on the Draw tab."
         failed = result["reason"] == "diverged"
         self.messages.show_message(text, error=failed, timeout_ms=0 if failed else 15_000)
-        if result["saved"]:
-            self.modelSaved.emit(result["saved"])
+        if saved:
+            self.modelSaved.emit(saved)
 
     def _failed(self, message: str) -> None:
         self.progress.reset()
