@@ -103,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list the models digitpad knows",
                        description="List bundled and saved models.")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bench", help="measure speed (prints a table, --json for numbers)",
+                       description="Benchmarks, each run side by side in one process.")
+    bench = p.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
+    b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
+                         description="A 10 ms timer probe on the GUI thread while the Train tab "
+                         "trains, and the GUI's training speed against the command line's.")
+    b.add_argument("--data-dir", help="folder with mnist/ (default: as for train)")
+    b.add_argument("--model", default="digitnet")
+    b.add_argument("--epochs", type=_positive_int, default=1)
+    b.add_argument("--limit", type=_positive_int, default=8000, help="training images used")
+    b.add_argument("--timeout", type=_positive_float, default=300,
+                   help="stop the GUI run after this many seconds")
+    b.add_argument("--json", action="store_true")
     return parser
 
 
@@ -124,12 +138,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_window() -> int:
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("digitpad: error: there is no display to open the window on (no DISPLAY or "
+              "WAYLAND_DISPLAY); the train, eval and predict commands work without one.",
+              file=sys.stderr)
+        return 1
     try:
         from digitpad.gui.app import run
     except ImportError as exc:
-        if exc.name and exc.name.startswith("digitpad.gui"):
-            print("The digitpad window is not built yet; use the train, eval and predict "
-                  "commands (digitpad --help).", file=sys.stderr)
+        missing = (exc.name or "").split(".")[0]
+        if missing in ("PySide6", "shiboken6", "pyqtgraph"):
+            print(f"digitpad: error: the window needs {missing}, which is not installed "
+                  "(pip install digitpad brings it).", file=sys.stderr)
             return 1
         raise
     return run()
