@@ -76,7 +76,7 @@ def test_a_short_run_fills_the_charts_and_saves_the_model(tab, qtbot, shared_dat
     from digitpad.core.training import MISTAKES_KEPT
 
     assert tab.gallery.count() == min(MISTAKES_KEPT, int(matrix.sum() - matrix.trace()))
-    assert "Saved as" in tab.progress.label.text()
+    assert "Saved" in tab.progress.label.text() and "Saved as" in tab.messages.text()
     assert tab.start_button.isEnabled() and tab.form.isEnabled()
 
 
