@@ -1,0 +1,1 @@
+"""Benchmarks behind `digitpad bench`: numbers, measured side by side in one process."""

@@ -1,0 +1,114 @@
+"""`digitpad bench gui`: how smooth the window stays while the Train tab trains.
+
+A 10 ms QTimer on the GUI thread records the gap between its ticks while a real training run,
+started by clicking Start on the Train tab, goes on; a smooth GUI shows gaps close to 10 ms.
+Then the same config is trained the command line's way (core `train()` on this thread, no GUI),
+in the same process, so the two speeds can be compared on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+
+def _percentiles(gaps_ms: list[float]) -> dict[str, float]:
+    if not gaps_ms:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+    values = np.asarray(gaps_ms)
+    return {"p50_ms": float(np.percentile(values, 50)), "p99_ms": float(np.percentile(values, 99)),
+            "max_ms": float(values.max()), "ticks": len(gaps_ms)}
+
+
+def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the run
+    window = MainWindow()
+    window.resize(1100, 720)
+    window.show()
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.load_choices()
+    loop = QEventLoop()
+    poll = QTimer(interval=50)
+    poll.timeout.connect(lambda: tab.start_button.isEnabled() and loop.quit())
+    poll.start()
+    loop.exec()  # the model list arrives from a background thread
+    poll.stop()
+    tab.apply_settings(values)
+    gaps: list[float] = []
+    state: dict[str, Any] = {"last": None, "measuring": False, "rates": [], "done": False}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if state["measuring"] and state["last"] is not None:
+            gaps.append(1000 * (now - state["last"]))
+        state["last"] = now
+
+    def progress(p: dict[str, Any]) -> None:
+        state["measuring"] = True  # from the first batch on: data loading is not training
+        if p["step"] == p["steps_per_epoch"]:
+            state["rates"].append(p["images_per_s"])
+
+    def ended() -> None:
+        state["measuring"] = False
+        state["done"] = True
+
+    probe = QTimer()
+    probe.setInterval(10)
+    probe.timeout.connect(tick)
+    probe.start()
+    tab.run.progress.connect(progress)
+    tab.run.epochEnded.connect(lambda end: state["rates"].append(end["images_per_s"]))
+    tab.run.finished.connect(lambda result: state.update(result=result))
+    tab.run.ended.connect(ended)
+    tab.run.ended.connect(loop.quit)
+    QTimer.singleShot(int(timeout_s * 1000), tab.stop)  # a cap for quick runs
+    tab.start_button.click()
+    loop.exec()  # the event loop, as app.exec() runs it
+    probe.stop()
+    window.close()
+    rates = state["rates"] or [float("nan")]
+    return {"gaps": _percentiles(gaps), "images_per_s": float(np.mean(rates)),
+            "result": state.get("result")}
+
+
+def _cli_run(values: dict[str, Any]) -> float:
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.records import EpochEnd
+    from digitpad.core.training import train
+
+    config = TrainConfig.from_dict(values)
+    rates = [r.images_per_s for r in train(config) if isinstance(r, EpochEnd)]
+    return float(np.mean(rates)) if rates else float("nan")
+
+
+def bench_gui(data_dir: str, model: str = "digitnet", epochs: int = 1, limit: int = 8000,
+              timeout_s: float = 300) -> dict[str, Any]:
+    """Measure GUI timer gaps during a Train-tab run, and GUI vs command-line images/s."""
+    from digitpad.gui.training_worker import training_threads
+
+    values = {"dataset": "mnist", "data_dir": data_dir, "model": model, "epochs": epochs,
+              "limit": limit, "device": "cpu"}
+    gui = _gui_run(values, timeout_s)
+    # a fresh `digitpad train` uses torch's default, one thread per core (set explicitly: the
+    # GUI run has already changed this process's thread count)
+    cli_threads = os.cpu_count() or 1
+    cli_rate = _cli_run({**values, "threads": cli_threads})
+    return {
+        "timer_gap": gui["gaps"],
+        "gui_images_per_s": gui["images_per_s"],
+        "gui_training_threads": training_threads(),
+        "cli_images_per_s": cli_rate,
+        "cli_training_threads": cli_threads,
+        "gui_vs_cli": gui["images_per_s"] / cli_rate if cli_rate else float("nan"),
+        "config": values,
+    }
