@@ -193,3 +193,20 @@ def test_the_window_is_shown_before_torch_is_imported():
                             timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_pasting_an_image_puts_it_on_the_canvas(window, qtbot, shared_data, tmp_path):
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    path = tmp_path / "clip.png"
+    label = _mnist_png(shared_data, 2, path)
+    QGuiApplication.clipboard().setImage(QImage(str(path)))
+    paste = next(a for a in window.menuBar().actions()[1].menu().actions()
+                 if a.text().startswith("&Paste"))
+    paste.trigger()
+    assert not window.draw_tab.canvas.is_blank()
+    qtbot.waitUntil(lambda: shown_label(window) == label, timeout=10_000)
+    QGuiApplication.clipboard().clear()
+    paste.trigger()  # nothing to paste: a message, and the drawing stays
+    assert "no image" in window.draw_tab.messages.text()
+    assert not window.draw_tab.canvas.is_blank()
