@@ -104,6 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
                        description="List bundled and saved models.")
     p.add_argument("--json", action="store_true")
 
+    _add_bench_parsers(sub)
+    return parser
+
+
+def _fraction(text: str) -> float:
+    value = _positive_float(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"must be at most 1 (0.99 means 99%), not {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure speed (prints a table, --json for numbers)",
                        description="Benchmarks, each run side by side in one process.")
     bench = p.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
@@ -117,7 +139,55 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=_positive_float, default=300,
                    help="stop the GUI run after this many seconds")
     b.add_argument("--json", action="store_true")
-    return parser
+
+    b = bench.add_parser("train", help="seconds to a test accuracy: digitpad vs PyTorch's recipe",
+                         description="Train digitpad's default recipe and the PyTorch examples "
+                         "MNIST recipe on the same images until each reaches --target accuracy "
+                         "on the MNIST test set (scored every epoch, not timed).")
+    b.add_argument("--data-dir", help="folder with mnist/ (default: as for train)")
+    b.add_argument("--target", type=_fraction, default=0.99, help="test accuracy to reach")
+    b.add_argument("--max-epochs", type=_positive_int, default=15,
+                   help="stop each recipe after this many epochs (digitpad's stops at its "
+                   "recipe's 12 anyway)")
+    b.add_argument("--max-seconds", type=_positive_float, default=3600,
+                   help="stop each recipe after this much training time")
+    b.add_argument("--limit", type=_positive_int,
+                   help="use only the first N training and test images (quick runs)")
+    b.add_argument("--threads", type=_count, default=0, help="CPU threads (0: one per core)")
+    b.add_argument("--json", action="store_true")
+
+    b = bench.add_parser("models", help="training images/s of every architecture",
+                         description="A few training steps of each registry model on random "
+                         "inputs of its size (resnet18 gets a tenth of the steps).")
+    b.add_argument("--models", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
+                   help="comma-separated names (default: all)")
+    b.add_argument("--batch-size", type=_positive_int, default=128)
+    b.add_argument("--steps", type=_positive_int, default=20, help="timed steps per model")
+    b.add_argument("--warmup", type=_count, default=3, help="untimed steps first")
+    b.add_argument("--threads", type=_count, default=0, help="CPU threads (0: one per core)")
+    b.add_argument("--json", action="store_true")
+
+    b = bench.add_parser("latency", help="drawing to probabilities: predictor and window",
+                         description="Predictor.predict on a drawn 7, and draw-to-bars time of "
+                         "single mouse moves in the real window (offscreen).")
+    b.add_argument("--model", help="a model file or name (default: the bundled digits model, "
+                   "else a stand-in trained on MNIST for a few seconds)")
+    b.add_argument("--data-dir", help="MNIST for the stand-in model (default: as for train)")
+    b.add_argument("--calls", type=_positive_int, default=500, help="predictor calls timed")
+    b.add_argument("--moves", type=_positive_int, default=200, help="mouse moves timed")
+    b.add_argument("--image-size", type=_positive_int, default=280,
+                   help="side of the drawn image given to the predictor")
+    b.add_argument("--no-gui", action="store_true", help="skip the window measurement")
+    b.add_argument("--json", action="store_true")
+
+    b = bench.add_parser("startup", help="cold start: launch to window and to model loaded",
+                         description="Starts 'python -m digitpad' offscreen in fresh processes "
+                         "and reports the median times to the window and to the model.")
+    b.add_argument("--model", help="as for latency")
+    b.add_argument("--data-dir", help="MNIST for the stand-in model (default: as for train)")
+    b.add_argument("--runs", type=_positive_int, default=5)
+    b.add_argument("--timeout", type=_positive_float, default=60, help="seconds per run")
+    b.add_argument("--json", action="store_true")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -225,29 +225,17 @@ def run_models(args: argparse.Namespace) -> int:
 
 def run_bench(args: argparse.Namespace) -> int:
     """`digitpad bench ...`: run one benchmark and print its table (or --json)."""
+    from importlib import import_module
+
+    from digitpad.bench import run_benchmark
     from digitpad.bench.report import machine_description, print_table
 
-    if args.bench == "gui":
-        from digitpad.bench.gui_smoothness import bench_gui
-        from digitpad.core.paths import data_dir
-
-        machine = machine_description()
-        result = bench_gui(str(data_dir(args.data_dir)), args.model, args.epochs, args.limit,
-                           args.timeout)
-        result["machine"] = machine
-        if args.json:
-            print(json.dumps(result))
-            return 0
-        gap = result["timer_gap"]
-        print_table("GUI while training", [
-            ("machine", result["machine"]),
-            ("config", f"{args.model}, {args.epochs} epoch(s), {args.limit:,} images"),
-            ("timer gap p50 / p99 / max", f"{gap['p50_ms']:.1f} / {gap['p99_ms']:.1f} / "
-                                          f"{gap['max_ms']:.1f} ms (10 ms timer)"),
-            ("training images/s: GUI", f"{result['gui_images_per_s']:,.0f} "
-                                       f"({result['gui_training_threads']} thread(s))"),
-            ("training images/s: command line", f"{result['cli_images_per_s']:,.0f} "
-                                                f"({result['cli_training_threads']} threads)"),
-            ("GUI / command line", f"{result['gui_vs_cli']:.0%}"),
-        ])
+    machine = machine_description()  # first: a GUI run changes this process's thread count
+    module, title, result = run_benchmark(args)
+    result["machine"] = machine
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print_table(title, [("machine", machine), *import_module(module).format_rows(result)])
     return 0
+

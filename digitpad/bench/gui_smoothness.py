@@ -112,3 +112,18 @@ def bench_gui(data_dir: str, model: str = "digitnet", epochs: int = 1, limit: in
         "gui_vs_cli": gui["images_per_s"] / cli_rate if cli_rate else float("nan"),
         "config": values,
     }
+
+
+def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The table `digitpad bench gui` prints."""
+    gap, config = result["timer_gap"], result["config"]
+    return [
+        ("config", f"{config['model']}, {config['epochs']} epoch(s), {config['limit']:,} images"),
+        ("timer gap p50 / p99 / max", f"{gap['p50_ms']:.1f} / {gap['p99_ms']:.1f} / "
+                                      f"{gap['max_ms']:.1f} ms (10 ms timer)"),
+        ("training images/s: GUI", f"{result['gui_images_per_s']:,.0f} "
+                                   f"({result['gui_training_threads']} thread(s))"),
+        ("training images/s: command line", f"{result['cli_images_per_s']:,.0f} "
+                                            f"({result['cli_training_threads']} threads)"),
+        ("GUI / command line", f"{result['gui_vs_cli']:.0%}"),
+    ]

@@ -21,6 +21,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    from digitpad.gui import startup_probe  # `digitpad bench startup` only; inert otherwise
+
+    startup_probe.install(window)
     app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
     deferred_start(window)
     return app.exec()
