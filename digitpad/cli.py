@@ -193,6 +193,7 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `digitpad` command; returns the exit code."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in saved models
     try:
         if args.command is None:
             return _open_window()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 import time
@@ -111,6 +112,8 @@ def run_train(args: argparse.Namespace) -> int:
     if "test_accuracy" in metrics:
         print(f"test accuracy {metrics['test_accuracy']:.2%}  "
               f"training time {_fmt_time(metrics['train_seconds'])}")
+    # how this model was made, so anyone can make it again (see resources/models/README.md)
+    finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
     print(f"saved {finished.save(str(out))}")
     if interrupted:
         return 130

@@ -40,6 +40,14 @@ def cli_model(mnist_dir: Path, tmp_path_factory) -> Path:
     return out
 
 
+def test_the_saved_model_records_the_command_that_made_it(cli_model, mnist_dir):
+    from digitpad.core.checkpoint import read_meta
+
+    command = read_meta(cli_model)["command"]
+    assert command.startswith("digitpad train --dataset ") and str(mnist_dir) in command
+    assert "--epochs 2 --limit 5000" in command
+
+
 def test_train_eval_predict_end_to_end(cli_model, mnist_dir, tmp_path):
     result = digitpad("eval", "--model", str(cli_model), "--dataset", str(mnist_dir), "--json")
     assert result.returncode == 0, result.stderr
