@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torchvision
 from torch import nn
 
 from digitpad import __version__
@@ -31,11 +30,21 @@ REQUIRED_META = (
 )
 
 
+def _installed_version(package: str) -> str:
+    """A package's version without importing it (importing torchvision costs over a second)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def versions() -> dict[str, str]:
     """Versions of the software that made a file (stored in every checkpoint)."""
     return {
         "digitpad": __version__, "torch": str(torch.__version__),
-        "torchvision": str(torchvision.__version__), "python": platform.python_version(),
+        "torchvision": _installed_version("torchvision"), "python": platform.python_version(),
     }
 
 

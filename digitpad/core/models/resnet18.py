@@ -10,7 +10,9 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from torchvision.models import ResNet18_Weights, resnet18
+
+# torchvision.models is imported where it is used: importing it costs ~1.2 s, which every
+# prediction-only start (the window, `digitpad predict`) would otherwise pay for nothing.
 
 
 def imagenet_weights_file() -> Path | None:
@@ -18,6 +20,8 @@ def imagenet_weights_file() -> Path | None:
     explicit = os.environ.get("DIGITPAD_RESNET18_WEIGHTS")
     if explicit:
         return Path(explicit) if Path(explicit).is_file() else None
+    from torchvision.models import ResNet18_Weights
+
     name = Path(ResNet18_Weights.IMAGENET1K_V1.url).name
     cached = Path(torch.hub.get_dir()) / "checkpoints" / name
     return cached if cached.is_file() else None
@@ -35,6 +39,8 @@ class ResNet18(nn.Module):
         self, num_classes: int, in_channels: int = 3, adapter: str = "repeat",
         pretrained: bool = True,
     ) -> None:
+        from torchvision.models import resnet18
+
         super().__init__()
         self.net = resnet18(weights=None)
         self.notice = ""
