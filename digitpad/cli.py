@@ -129,6 +129,15 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure speed (prints a table, --json for numbers)",
                        description="Benchmarks, each run side by side in one process.")
     bench = p.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
+    b = bench.add_parser("mouse", help="accuracy on digits drawn with the mouse on the canvas",
+                         description="Draws scripted digits (several styles, sizes, positions, "
+                         "pens and slants) on the real canvas with mouse events and reports the "
+                         "model's accuracy per digit.")
+    b.add_argument("--model", help="model file or name (default: the bundled digit model)")
+    b.add_argument("--per-digit", type=_positive_int, default=100, help="cases per digit")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--save-failures", metavar="DIR", help="save what the model saw when wrong")
+    b.add_argument("--json", action="store_true")
     b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
                          description="A 10 ms timer probe on the GUI thread while the Train tab "
                          "trains, and the GUI's training speed against the command line's.")

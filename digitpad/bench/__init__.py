@@ -35,6 +35,11 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
 
         return "digitpad.bench.latency", "Drawing to probabilities", bench_latency(
             args.model, args.data_dir, args.calls, args.moves, args.image_size, not args.no_gui)
+    if args.bench == "mouse":
+        from digitpad.bench.mouse_drawn import bench_mouse
+
+        return "digitpad.bench.mouse_drawn", "Mouse-drawn digits", bench_mouse(
+            args.model, args.per_digit, args.seed, args.save_failures)
     from digitpad.bench.startup import bench_startup
 
     return "digitpad.bench.startup", "Cold start", bench_startup(
