@@ -75,6 +75,7 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
             torch.save(payload, handle)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600 files; a model should be shareable
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -83,6 +84,28 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
             raise CheckpointError(f"Cannot save the model to {path}: {reason}.") from None
         raise
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a plain open() would give a new `path` (or those of the file replaced)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (os.umask is not
+    thread-safe to query: it has to be set and set back)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:

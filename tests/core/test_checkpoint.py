@@ -158,3 +158,15 @@ def test_saving_into_a_read_only_folder(tmp_path, monkeypatch):
     with pytest.raises(CheckpointError, match="Cannot save the model to .*Permission denied"):
         save_checkpoint(tmp_path / "m.pt", build_model("lenet5", 10), _meta())
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_saved_model_gets_the_permissions_of_a_normally_created_file(tmp_path):
+    """The temporary file behind the atomic save is private (0600); the result must not be."""
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    path = save_checkpoint(tmp_path / "m.pt", build_model("lenet5", 10), _meta())
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    path.chmod(0o640)
+    save_checkpoint(path, build_model("lenet5", 10), _meta())
+    assert path.stat().st_mode & 0o777 == 0o640
