@@ -24,6 +24,7 @@ from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.models.registry import build_model, get_spec
 from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.records import EpochEnd, Finished, Notice, Step
+from digitpad.core.train_step import SteppingModel
 
 Record = Notice | Step | EpochEnd | Finished
 MISTAKES_KEPT = 32
@@ -78,6 +79,7 @@ def train(
     images = dataset.train.images.to(device)
     labels = dataset.train.labels.to(device)
     total_steps = steps_per_epoch * config.epochs
+    stepper = SteppingModel(model, optimizer, loss_fn, batch, device)
 
     best_state: dict[str, torch.Tensor] | None = None
     best_acc, best_epoch, global_step = -1.0, 0, 0
@@ -99,25 +101,15 @@ def train(
             if config.augment:
                 x = augment_batch(x, dataset.augment_style, generator)
             x, y = normalise(x, mean, std), labels[idx]
-            outputs: list[torch.Tensor] = []
-
-            def closure(
-                x: torch.Tensor = x, y: torch.Tensor = y, outputs: list = outputs
-            ) -> torch.Tensor:
-                optimizer.zero_grad(set_to_none=True)
-                out = model(x)
-                loss = loss_fn(out, y)
-                loss.backward()
-                outputs.append(out.detach())
-                return loss.detach()
-
-            loss_value = float(optimizer.step(closure))
+            loss_value, outputs, oom_notice = stepper.step(x, y)
             if per_step and scheduler is not None:
                 scheduler.step()
             global_step += 1
             step_time = time.perf_counter() - t0
             train_time += step_time
             epoch_train_time += step_time
+            if oom_notice:
+                yield Notice(oom_notice)
             if not math.isfinite(loss_value):
                 reason = "diverged"
                 message = (
@@ -127,7 +119,7 @@ def train(
                 break
             seen += len(idx)
             loss_sum += loss_value * len(idx)
-            correct += int((outputs[-1].argmax(1) == y).sum())
+            correct += int((outputs.argmax(1) == y).sum())
             rate = seen / max(1e-9, time.perf_counter() - epoch_start)
             lr = optimizer.param_groups[0]["lr"]
             yield Step(epoch, step, steps_per_epoch, global_step, total_steps, loss_value, lr, rate)
