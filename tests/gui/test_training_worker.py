@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -144,3 +147,22 @@ def test_bad_settings_fail_in_one_sentence(qtbot, run, shared_data):
     with qtbot.waitSignal(run.ended, timeout=30_000):
         run.start(config(shared_data, lr=-1.0), "x")
     assert seen.failed == ["The learning rate must be a positive number, not -1.0."]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_training_runs_at_a_lower_os_priority_than_the_gui(qtbot, run, shared_data, library,
+                                                           monkeypatch):
+    """So the window stays smooth while training uses every core (see `digitpad bench gui`)."""
+    from digitpad.core import training
+
+    real_train, seen_nice = training.train, []
+
+    def spying_train(*args, **kwargs):
+        seen_nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        yield from real_train(*args, **kwargs)
+
+    monkeypatch.setattr(training, "train", spying_train)
+    with qtbot.waitSignal(run.ended, timeout=60_000):
+        run.start(config(shared_data), "nice")
+    gui_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen_nice and seen_nice[0] > gui_nice
