@@ -97,7 +97,8 @@ class PredictionService(QObject):
         self._thread.setObjectName("digitpad-prediction")
         self._worker = _Worker(self._pending, self._lock)
         self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
+        # the worker is Python-owned and outlives the thread (a deleteLater run by the finishing
+        # thread can race with the Python wrapper being freed; see training_worker.py)
         self._loadRequested.connect(self._worker.load_model)
         self._predictRequested.connect(self._worker.predict_latest)
         self._listRequested.connect(self._worker.list_models)

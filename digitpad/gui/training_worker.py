@@ -62,11 +62,15 @@ class _Control(TrainControl):
         super().wait_while_paused()
 
 
+class _Cancelled(Exception):
+    """Raised from the data-progress callback to abandon loading/downloading on Stop."""
+
+
 class _Worker(QObject):
     """Lives on the training thread; `run` does the whole run and then emits `done`."""
 
     notice = Signal(str)
-    dataProgress = Signal(str, int, int)
+    dataProgress = Signal(str, object, object)  # what, done, total or -1 (ints past 2**31)
     started = Signal(list)
     progress = Signal(object)
     steps = Signal(list, list)
@@ -95,6 +99,11 @@ class _Worker(QObject):
     def run(self) -> None:
         try:
             self._run()
+        except _Cancelled:
+            self.finished.emit({
+                "reason": "stopped", "message": "Stopped while the dataset was loading.",
+                "best_epoch": 0, "metrics": {}, "elapsed": 0.0, "saved": "",
+            })
         except DatasetError as exc:
             self.datasetFailed.emit(str(exc))
             self.failed.emit(str(exc))
@@ -146,6 +155,8 @@ class _Worker(QObject):
                 })
 
     def _data_progress(self, what: str, done: int, total: int | None) -> None:
+        if self._control.stop_requested:
+            raise _Cancelled  # the downloader removes its partial file
         now = time.monotonic()
         if now - self._last_data_emit >= EMIT_INTERVAL or done == total:
             self._last_data_emit = now
@@ -220,7 +231,7 @@ class TrainingRun(QObject):
     """
 
     notice = Signal(str)
-    dataProgress = Signal(str, int, int)
+    dataProgress = Signal(str, object, object)  # what, done, total or -1 (ints past 2**31)
     started = Signal(list)
     progress = Signal(object)
     steps = Signal(list, list)
@@ -251,7 +262,9 @@ class TrainingRun(QObject):
         thread.started.connect(worker.run)
         # Direct: quit() is thread-safe, and a GUI thread blocked in wait() could not run it.
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
+        # No worker.deleteLater here: run in the finishing thread, the C++ destructor raced with
+        # the Python wrapper being freed on the GUI thread and crashed (seen ~1 run in 6). The
+        # worker is Python-owned and freed on the GUI thread once the thread has stopped.
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
         thread.start(QThread.Priority.LowPriority)
@@ -287,7 +300,9 @@ class TrainingRun(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        thread, self._thread, self._worker = self._thread, None, None
+        thread, self._thread = self._thread, None
         if thread is not None:
+            thread.wait()  # finished is emitted just before the thread ends: let it end
             thread.deleteLater()
+        self._worker = None  # the worker (no thread running it any more) is freed here
         self.ended.emit()
