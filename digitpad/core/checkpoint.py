@@ -6,10 +6,12 @@ can read it without running any code from the file.
 
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import platform
 import tempfile
+import time
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,7 +69,9 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        _remove_dead_temporaries(folder, path.name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=folder)
     except OSError as exc:
         raise CheckpointError(f"Cannot save the model to {path}: {exc.strerror or exc}.") from None
     try:
@@ -84,6 +88,32 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
             raise CheckpointError(f"Cannot save the model to {path}: {reason}.") from None
         raise
     return path
+
+
+def _remove_dead_temporaries(folder: Path, name: str) -> None:
+    """Delete what earlier saves of `name` left behind when their process was killed mid-write
+    (temporary files are named .NAME.PID.XXXX.tmp; a live process's are left alone)."""
+    for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        pid = tmp.name[len(name) + 2 :].split(".")[0]
+        if pid.isdigit() and not _process_alive(int(pid), tmp):
+            tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int, tmp: Path) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no safe liveness check (os.kill would end it): go by age
+        try:
+            return time.time() - tmp.stat().st_mtime < 24 * 3600
+        except OSError:
+            return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, owned by someone else
+    return True
 
 
 def _mode_for(path: Path) -> int:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -11,9 +15,10 @@ import pytest
 import torch
 
 from digitpad.core import checkpoint
-from digitpad.core.checkpoint import load_model, read_checkpoint, save_checkpoint
+from digitpad.core.checkpoint import load_model, read_checkpoint, read_meta, save_checkpoint
 from digitpad.core.config import TrainConfig
 from digitpad.core.errors import CheckpointError
+from digitpad.core.library import list_models
 from digitpad.core.models.registry import build_model
 
 
@@ -170,3 +175,35 @@ def test_a_saved_model_gets_the_permissions_of_a_normally_created_file(tmp_path)
     path.chmod(0o640)
     save_checkpoint(path, build_model("lenet5", 10), _meta())
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+_SAVE_FOREVER = """
+import sys, torch
+from torch import nn
+from digitpad.core.checkpoint import save_checkpoint
+big = nn.Linear(4096, 4096)  # 64 MB of weights: a save takes a while
+while True:
+    save_checkpoint(sys.argv[1], big, {"note": "big"})
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_process_killed_while_saving_leaves_the_previous_model_intact(tmp_path):
+    path = save_checkpoint(tmp_path / "m.pt", build_model("lenet5", 10), _meta())
+    before = path.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", _SAVE_FOREVER, str(path)])
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size > 1_000_000 for p in tmp_path.glob(".m.pt.*.tmp")
+                      if p.exists()):
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)  # polling for the file to appear, not waiting for luck
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    assert path.read_bytes() == before  # killed mid-write: the old model is untouched
+    assert read_meta(path)["architecture"] == "lenet5"
+    assert list(tmp_path.glob(".m.pt.*.tmp"))  # the dead process's debris is there...
+    assert [e.name for e in list_models(tmp_path) if not e.bundled] == ["m"]  # ...unlisted
+    save_checkpoint(path, build_model("lenet5", 10), _meta())
+    assert sorted(os.listdir(tmp_path)) == ["m.pt"]  # ...and gone after the next save
