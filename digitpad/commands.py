@@ -180,11 +180,12 @@ def run_predict(args: argparse.Namespace) -> int:
             failures += 1
             print(f"digitpad: error: {exc}", file=sys.stderr)
             results.append({"image": image_path, "label": None, "confidence": 0.0,
-                            "probabilities": {}, "error": str(exc)})
+                            "probabilities": {}, "no_ink": False, "error": str(exc)})
             continue
         probs = dict(zip(predictor.class_names, prediction.probabilities))
         results.append({"image": image_path, "label": prediction.label,
-                        "confidence": prediction.confidence, "probabilities": probs})
+                        "confidence": prediction.confidence, "probabilities": probs,
+                        "no_ink": prediction.no_ink})
         if not args.json:
             if prediction.no_ink:
                 print(f"{image_path}: no ink (the image looks blank)")

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from digitpad.core.paper import paper_brightness
+
 MODES = ("digit", "plain")
 MAX_SIDE = 2048  # larger inputs are box-averaged down first
 DIGIT_FIELD = 28  # MNIST: the digit's longer side is scaled to 20 px inside a 28x28 field
 DIGIT_BOX = 20
 MIN_CONTRAST = 0.12  # ink weaker than this (in [0, 1] units) above the background is no ink
+UNEVEN = 0.08  # a border whose 10th-90th percentile brightness spread exceeds this is uneven
 UNIFORM = 3 / 255  # plain images whose channels all vary less than this are blank
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as PIL's "L"
 
@@ -208,7 +211,13 @@ def _ink(gray: np.ndarray) -> np.ndarray | None:
     """Ink strength in [0, 1] on a zero background, whatever the polarity; None if no ink."""
     ring = _ring(gray)
     bg = float(np.median(ring))
-    if _dark_ink(gray, bg):
+    dark = _dark_ink(gray, bg)
+    if float(np.percentile(ring, 90) - np.percentile(ring, 10)) > UNEVEN:
+        # uneven paper (a photo's lighting): measure the ink against the paper right around it
+        paper = paper_brightness(gray, dark)
+        dev = paper - gray if dark else gray - paper
+        ring_dev = _ring(dev)
+    elif dark:
         dev, ring_dev = bg - gray, bg - ring
     else:
         dev, ring_dev = gray - bg, ring - bg

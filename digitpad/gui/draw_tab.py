@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.errors import DigitpadError
+from digitpad.gui.background_call import BackgroundCall
 from digitpad.gui.canvas import DrawingCanvas
 from digitpad.gui.image_io import load_image_file
 from digitpad.gui.message_bar import MessageBar
@@ -42,6 +43,7 @@ class DrawTab(QWidget):
 
     modelChanged = Signal(str)  # path of the model now in use
     status = Signal(str)  # short messages for the status bar
+    openFinished = Signal(str, str)  # path, error message ("" when the image is on the canvas)
 
     def __init__(self, service: PredictionService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +52,7 @@ class DrawTab(QWidget):
         self.class_names: list[str] = []
         self._wanted_path = ""
         self._latest_shown = 0
+        self._open_call: BackgroundCall | None = None
         self.messages = MessageBar(self)
         self.canvas = DrawingCanvas(self)
         self.canvas.setToolTip("Draw a digit with the mouse or a pen; drop an image file here")
@@ -227,14 +230,52 @@ class DrawTab(QWidget):
             self.open_file(path)
 
     def open_file(self, path: str) -> None:
-        """Load an image file onto the canvas, or explain in the message bar why not."""
-        try:
-            image = load_image_file(path)
-        except DigitpadError as exc:
-            self.messages.show_message(str(exc), error=True)
+        """Load an image file onto the canvas, or explain in the message bar why not.
+
+        Decoding runs on a pool thread (a photo of 8000x8000 pixels takes seconds), so the window
+        stays responsive; when several files are opened quickly, only the last one is shown.
+        `openFinished(path, error)` says when it is done ("" for no error).
+        """
+        def read() -> QImage | str:
+            try:
+                return load_image_file(path)
+            except DigitpadError as exc:
+                return str(exc)
+
+        # connected to bound methods: queued to this (GUI) thread, whichever thread emits
+        call = BackgroundCall(read, self)
+        call.setObjectName(path)
+        call.done.connect(self._file_read)
+        call.failed.connect(self._file_failed)
+        self._open_call = call
+        self.status.emit(f"Opening {Path(path).name}…")
+        call.start()
+
+    @Slot(object)
+    def _file_read(self, result: QImage | str) -> None:
+        self._finish_open(self.sender(), result)
+
+    @Slot(str)
+    def _file_failed(self, message: str) -> None:
+        call = self.sender()
+        name = Path(call.objectName()).name if call is not None else "the image"
+        self._finish_open(call, f"Could not open '{name}' ({message}).")
+
+    def _finish_open(self, call: object, result: QImage | str) -> None:
+        if not isinstance(call, BackgroundCall):
             return
-        self.load_qimage(image)
-        self.status.emit(f"Opened {Path(path).name}")
+        call.deleteLater()
+        if call is not self._open_call:
+            return  # another file was opened since: only the latest is shown
+        self._open_call = None
+        path = call.objectName()
+        if isinstance(result, str):
+            self.messages.show_message(result, error=True)
+            self.status.emit("")
+        else:
+            self.load_qimage(result)
+            self.status.emit(f"Opened {Path(path).name}")
+        self.openFinished.emit(path, result if isinstance(result, str) else "")
 
     def load_qimage(self, image: QImage) -> None:
         """Put an image on the canvas (replacing the drawing; undoable)."""

@@ -215,3 +215,14 @@ def test_bad_arguments():
         preprocess(np.zeros((5, 5, 7), np.uint8))
     with pytest.raises(TypeError):
         preprocess([[0, 1], [1, 0]])
+
+
+def test_paper_brightness_follows_uneven_light_and_ignores_the_ink():
+    from digitpad.core.paper import paper_brightness
+
+    light = np.tile(np.linspace(0.5, 0.9, 300, dtype=np.float32), (200, 1))  # lamp on the right
+    page = light.copy()
+    page[60:140, 100:110] = 0.1  # a dark stroke
+    paper = paper_brightness(page, dark_ink=True)
+    assert paper.shape == page.shape
+    assert np.abs(paper - light)[:, 20:-20].max() < 0.05  # the stroke is not part of the paper

@@ -94,7 +94,9 @@ def test_file_open_puts_the_image_on_the_canvas_and_recognises_it(window, qtbot,
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     open_action = next(a for a in window.menuBar().actions()[0].menu().actions()
                        if a.text().startswith("&Open"))
-    open_action.trigger()
+    with qtbot.waitSignal(window.draw_tab.openFinished, timeout=10_000) as opened:
+        open_action.trigger()
+    assert opened.args == [str(path), ""]
     assert not window.draw_tab.canvas.is_blank()
     qtbot.waitUntil(lambda: shown_label(window) == label, timeout=10_000)
     stroke(window.draw_tab.canvas, [(0.05, 0.05), (0.1, 0.1)])  # it can be drawn over
@@ -111,7 +113,9 @@ def test_dropping_a_file_onto_the_canvas(window, qtbot, shared_data, tmp_path):
 def test_a_bad_image_file_shows_a_message_and_the_app_keeps_working(window, qtbot, tmp_path):
     bad = tmp_path / "not really.png"
     bad.write_text("this is text, not a picture")
-    window.draw_tab.open_file(str(bad))
+    with qtbot.waitSignal(window.draw_tab.openFinished, timeout=10_000) as opened:
+        window.draw_tab.open_file(str(bad))
+    assert "not really.png" in opened.args[1]
     assert window.draw_tab.messages.isVisible()
     assert "not really.png" in window.draw_tab.messages.text()
     draw_digit(window.draw_tab.canvas, "1")
