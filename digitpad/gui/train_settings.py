@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +47,8 @@ def _set_item_enabled(combo: QComboBox, index: int, enabled: bool, tip: str = ""
 
 class TrainSettingsForm(QWidget):
     """The form on the left of the Train tab."""
+
+    settingRefused = Signal(str)  # a remembered setting that cannot be used here, and why
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -304,6 +306,12 @@ class TrainSettingsForm(QWidget):
         device = self.device.findData(values.get("device"))
         if device >= 0 and self.device.model().item(device).isEnabled():
             self.device.setCurrentIndex(device)
+        elif device >= 0:  # e.g. settings from a machine with a GPU
+            reason = self.device.model().item(device).toolTip() or "not available"
+            self.settingRefused.emit(
+                f"{self.device.itemText(device)} is not available here ({reason.rstrip('.')}); "
+                f"training will use {self.device.currentText()} instead."
+            )
         options = values.get("model_options") or {}
         for index in range(self.variant.count()):
             key, value = self.variant.itemData(index)

@@ -52,6 +52,7 @@ class TrainTab(QWidget):
         self.run = TrainingRun(self)
         self.messages = MessageBar(self)
         self.form = TrainSettingsForm(self)
+        self.form.settingRefused.connect(lambda text: self.messages.show_message(text))
         self.progress = TrainProgress(self)
         self.loss_chart = LossChart(self)
         self.accuracy_chart = AccuracyChart(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
@@ -20,3 +21,25 @@ def isolated_settings(tmp_path_factory, qapp):  # noqa: ANN001, ANN201
     QCoreApplication.setOrganizationName("digitpad-test")
     QCoreApplication.setApplicationName("digitpad-test")
     return folder
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "models"
+    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def tab(qtbot, library, isolated_settings):
+    from digitpad.gui.train_tab import TrainTab
+
+    widget = TrainTab()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.load_choices()
+    qtbot.waitUntil(widget.start_button.isEnabled, timeout=60_000)
+    yield widget
+    assert widget.shutdown()

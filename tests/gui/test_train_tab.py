@@ -4,30 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QFileDialog
-
-from digitpad.gui.train_tab import TrainTab
-
-
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "models"
-    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def tab(qtbot, library, isolated_settings):
-    widget = TrainTab()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.load_choices()
-    qtbot.waitUntil(widget.start_button.isEnabled, timeout=60_000)
-    yield widget
-    assert widget.shutdown()
 
 
 def quick(shared_data: Path, **changes: object) -> dict:
