@@ -157,7 +157,7 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--target", type=_fraction, default=0.99, help="test accuracy to reach")
     b.add_argument("--max-epochs", type=_positive_int, default=15,
                    help="stop each recipe after this many epochs (digitpad's stops at its "
-                   "recipe's 12 anyway)")
+                   "recipe's 8 anyway)")
     b.add_argument("--max-seconds", type=_positive_float, default=3600,
                    help="stop each recipe after this much training time")
     b.add_argument("--limit", type=_positive_int,

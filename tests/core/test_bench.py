@@ -30,6 +30,10 @@ def test_bench_train_runs_both_recipes_and_reports_each(shared_data, capsys):
         assert result["speedup"] == ref / d
     else:
         assert result["speedup"] is None
+    if d is not None and ref is None:  # only the reference missed: a lower bound instead
+        assert result["speedup_at_least"] == result["reference"]["train_seconds"] / d
+    else:
+        assert result["speedup_at_least"] is None
     rows = dict(train_speed.format_rows(result))
     assert "speed-up (reference s / default s)" in rows and "default" in rows
 
@@ -40,7 +44,18 @@ def test_bench_train_stops_at_the_time_cap(shared_data):
     for name in ("default", "reference"):
         r = result[name]
         assert r["seconds_to_target"] is None and r["epochs"] == 1  # scored once, then stopped
-    assert result["speedup"] is None
+    assert result["speedup"] is None and result["speedup_at_least"] is None
+
+
+def test_speed_up_lower_bound_when_only_the_reference_misses_the_target():
+    result = {"train_images": 10, "test_images": 10, "threads": 1, "target": 0.99,
+              "speedup": None, "speedup_at_least": 5.0}
+    for name, reached in (("default", 20.0), ("reference", None)):
+        result[name] = {"recipe": name, "seconds_to_target": reached, "final_accuracy": 0.99,
+                        "epochs": 3, "images_per_s": 100.0, "train_seconds": 100.0}
+    rows = dict(train_speed.format_rows(result))
+    assert rows["speed-up (reference s / default s)"].startswith("more than 5.0x")
+    assert "did not reach 99.0% in 100 s" in rows["speed-up (reference s / default s)"]
 
 
 def test_reference_layout_is_what_torchvision_reads(shared_data, tmp_path):

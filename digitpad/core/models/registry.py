@@ -64,7 +64,7 @@ REGISTRY: dict[str, ModelSpec] = {
             "digitnet",
             "digitpad's own fast CNN: 3 conv-BN-ReLU-pool stages + linear; >=99.3% MNIST",
             _conv(DigitNet),
-            Recipe("adamw", 4e-3, 128, 12, "onecycle", weight_decay=5e-4),
+            Recipe("adamw", 4e-3, 128, 8, "onecycle", weight_decay=5e-4),
             options={"width": 24},
         ),
         ModelSpec(
