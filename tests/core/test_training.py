@@ -178,3 +178,34 @@ def test_unavailable_device_falls_back_to_cpu_with_a_notice(small_mnist):
                                    dataset=small_mnist)
     assert any(isinstance(r, Notice) and "CPU instead" in r.message for r in records)
     assert finished.reason == "completed"
+
+
+def test_loss_going_nan_later_keeps_the_best_weights_so_far(small_mnist, monkeypatch):
+    """Epoch 1 trains well, then the loss becomes NaN in epoch 2: stopped within that epoch,
+    with advice, and epoch 1's weights are what the run hands back to be saved."""
+    real_build = training.build_model
+    steps_per_epoch = len(small_mnist.train) // 128
+
+    class GoesNaN(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner, self.calls = inner, 0
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = self.inner(x)
+            if self.training:
+                self.calls += 1
+                if self.calls > steps_per_epoch + 3:  # a few steps into epoch 2
+                    return out * float("nan")
+            return out
+
+    monkeypatch.setattr(training, "build_model", lambda *a, **k: GoesNaN(real_build(*a, **k)))
+    config = TrainConfig(model="digitnet", epochs=3, batch_size=128, seed=0, threads=1)
+    records, finished = run_to_end(config, dataset=small_mnist)
+    epochs = [r for r in records if isinstance(r, EpochEnd)]
+    assert finished.reason == "diverged" and "learning rate" in finished.message
+    assert len(epochs) == 1 and finished.best_epoch == 1
+    steps = [r for r in records if isinstance(r, Step)]
+    assert steps[-1].epoch == 2 and steps[-1].step < steps_per_epoch  # stopped within epoch 2
+    assert finished.model is not None and finished.metrics["val_accuracy"] > 0.8
+    assert all(torch.isfinite(p).all() for p in finished.model.parameters())

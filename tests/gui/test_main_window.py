@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +160,9 @@ def test_closing_during_training_exits_cleanly(window, qtbot, qtlog, shared_data
     with qtbot.waitSignal(tab.run.progress, timeout=60_000):
         tab.start_button.click()
     assert tab.is_training()
+    began = time.monotonic()
     window.close()
+    assert time.monotonic() - began < 2.0
     assert not tab.is_training()
     assert not window.isVisible()
     warnings = [r.message for r in qtlog.records if "QThread" in r.message]

@@ -3,19 +3,19 @@ window while paused or while a dataset downloads, and a device that is not there
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.gui.main_window import MainWindow
 from tests.gui.test_train_tab import quick
 
 
-def _no_training_thread_left() -> bool:
-    return not any(t.name != "MainThread" and "digitpad" in t.name for t in threading.enumerate())
+def _running_qthreads(window) -> list[str]:
+    return [t.objectName() for t in window.findChildren(QThread) if t.isRunning()]
 
 
 def test_stop_straight_after_start(tab, qtbot, shared_data):
@@ -65,7 +65,7 @@ def _close_quickly(window, qtlog) -> None:
     window.close()
     assert time.monotonic() - began < 2.0
     assert not window.isVisible() and not window.train_tab.is_training()
-    assert _no_training_thread_left()
+    assert "digitpad-training" not in _running_qthreads(window)
     assert not [r.message for r in qtlog.records if "QThread" in r.message]
 
 
