@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
         "opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (bundled model, window, device) and exit")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add digitpad to this user's application menu (Linux) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("train", help="train a model and save it", description="Train a model.")
@@ -204,6 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in saved models
     try:
+        if args.self_test:
+            from digitpad.self_test import run_self_test
+
+            return run_self_test()
+        if args.install_desktop_entry:
+            from digitpad.desktop_entry import describe, install_desktop_entry
+
+            print(describe(install_desktop_entry()))
+            return 0
         if args.command is None:
             return _open_window()
         from digitpad import commands

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QApplication
 
 from digitpad import __version__
+from digitpad.desktop_entry import APP_ID
+from digitpad.gui.app_icon import app_icon
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +19,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("digitpad")
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("digitpad")
+    app.setDesktopFileName(APP_ID)  # Wayland matches windows to the installed menu entry
+    app.setWindowIcon(app_icon())
     from digitpad.gui.main_window import MainWindow, deferred_start
 
     window = MainWindow()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
+from digitpad.gui.app_icon import app_icon
 from digitpad.gui.draw_tab import DrawTab
 from digitpad.gui.prediction_service import PredictionService
 from digitpad.gui.train_tab import TrainTab
@@ -21,6 +22,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("digitpad")
+        self.setWindowIcon(app_icon())  # also what the About box shows
         self.settings = QSettings()
         self.service = PredictionService(self)
         self.draw_tab = DrawTab(self.service, self)
