@@ -200,6 +200,8 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--data-dir", help="MNIST for the stand-in model (default: as for train)")
     b.add_argument("--runs", type=_positive_int, default=5)
     b.add_argument("--timeout", type=_positive_float, default=60, help="seconds per run")
+    b.add_argument("--executable", help="start this instead of 'python -m digitpad', e.g. a "
+                   "standalone bundle's packaging/dist/digitpad/digitpad")
     b.add_argument("--json", action="store_true")
 
 

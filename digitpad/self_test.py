@@ -1,8 +1,9 @@
 """`digitpad --self-test`: is this installation able to work? For users, packagers and CI.
 
 Checks, in order: the bundled default model loads (safely) and reads a 7 drawn in memory; the
-Qt platform can create and show the main window offscreen; then prints the versions and the
-compute device found. Exit status 0 when all pass, 1 with the reason otherwise.
+training stack imports (torchvision included) and takes a step; the Qt platform can create and
+show the main window offscreen; then prints the compute device found and the versions. Exit
+status 0 when all pass, 1 with the reason otherwise.
 """
 
 from __future__ import annotations
@@ -38,6 +39,21 @@ def check_model() -> str:
     if prediction.label != "7":
         raise RuntimeError(f"the bundled model read a drawn 7 as {prediction.label!r}")
     return f"bundled model {path.name} reads a drawn 7 ({prediction.confidence:.0%})"
+
+
+def check_training() -> str:
+    """The training stack imports (datasets use torchvision) and one digitnet step runs."""
+    import torch
+    import torchvision
+
+    from digitpad.core import training  # noqa: F401 - what `digitpad train` and the GUI import
+    from digitpad.core.models.registry import build_model
+
+    model = build_model("digitnet", 10, 1, 28, {})
+    loss = torch.nn.functional.cross_entropy(model(torch.rand(8, 1, 28, 28)),
+                                             torch.randint(0, 10, (8,)))
+    loss.backward()
+    return f"a digitnet training step runs (torchvision {torchvision.__version__} loads)"
 
 
 def check_window() -> str:
@@ -81,8 +97,9 @@ def versions() -> str:
 def run_self_test(out: Callable[[str], None] = print) -> int:
     """Run every check, reporting each as it goes; 0 when all pass."""
     failures = 0
-    for name, check in (("model", check_model), ("window", check_window),
-                        ("device", describe_device), ("versions", versions)):
+    for name, check in (("model", check_model), ("training", check_training),
+                        ("window", check_window), ("device", describe_device),
+                        ("versions", versions)):
         began = time.perf_counter()
         try:
             detail = check()

@@ -43,4 +43,4 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     from digitpad.bench.startup import bench_startup
 
     return "digitpad.bench.startup", "Cold start", bench_startup(
-        args.model, args.data_dir, args.runs, args.timeout)
+        args.model, args.data_dir, args.runs, args.timeout, args.executable)

@@ -38,11 +38,13 @@ def _environment(scratch: Path, model: Path) -> dict[str, str]:
             "DIGITPAD_MODEL_DIR": str(library)}
 
 
-def launch_once(env: dict[str, str], timeout_s: float = 60.0) -> dict[str, float]:
-    """Start the app once; returns {event: seconds since launch} as the probe reported."""
+def launch_once(env: dict[str, str], timeout_s: float = 60.0,
+                command: list[str] | None = None) -> dict[str, float]:
+    """Start the app once (`command`, default `python -m digitpad`); returns {event: seconds
+    since launch} as the probe reported."""
     launched = time.time()
     try:
-        done = subprocess.run([sys.executable, "-m", "digitpad"],
+        done = subprocess.run(command or [sys.executable, "-m", "digitpad"],
                               env={**env, ENV: repr(launched)}, capture_output=True, text=True,
                               timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -61,18 +63,21 @@ def launch_once(env: dict[str, str], timeout_s: float = 60.0) -> dict[str, float
 
 
 def bench_startup(model: str | None = None, data_dir: str | os.PathLike | None = None,
-                  runs: int = 5, timeout_s: float = 60.0) -> dict[str, Any]:
-    """Median seconds from launch to window shown and to model loaded over `runs` starts."""
+                  runs: int = 5, timeout_s: float = 60.0,
+                  executable: str | None = None) -> dict[str, Any]:
+    """Median seconds from launch to window shown and to model loaded over `runs` starts of
+    `python -m digitpad`, or of `executable` (a standalone bundle's digitpad)."""
     from digitpad.bench.bench_model import benchmark_model
 
     with tempfile.TemporaryDirectory(prefix="digitpad-bench-") as tmp:
         scratch = Path(tmp)
         path, chosen = benchmark_model(model, data_dir, scratch)
         env = _environment(scratch, path)
-        results = [launch_once(env, timeout_s) for _ in range(runs)]
+        command = [executable] if executable else None
+        results = [launch_once(env, timeout_s, command) for _ in range(runs)]
     shown = [r["window_shown"] for r in results]
     loaded = [r["model_loaded"] for r in results]
-    return {"model": chosen, "runs": runs,
+    return {"model": chosen, "runs": runs, "executable": executable or "python -m digitpad",
             "window_shown_s": statistics.median(shown), "model_loaded_s": statistics.median(loaded),
             "window_shown_all": shown, "model_loaded_all": loaded}
 
@@ -84,6 +89,7 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
 
     return [
         ("model", result["model"]),
+        ("started", result.get("executable", "python -m digitpad")),
         ("runs", f"{result['runs']} fresh processes, offscreen"),
         ("launch to window shown (median)", f"{result['window_shown_s']:.2f} s "
                                             f"{spread(result['window_shown_all'])}"),

@@ -40,3 +40,17 @@ def test_startup_reports_window_then_model(small_model):
     assert 0 < result["window_shown_s"] <= result["model_loaded_s"]
     assert str(small_model) == result["model"]
     assert dict(format_rows(result))["runs"].startswith("1 fresh process")
+
+
+def test_startup_can_time_another_executable(small_model, tmp_path):
+    """As for a standalone bundle: here a launcher script that records it was the one used."""
+    import sys
+
+    marker = tmp_path / "launched"
+    launcher = tmp_path / "digitpad-launcher"
+    launcher.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec "{sys.executable}" -m digitpad "$@"\n')
+    launcher.chmod(0o755)
+    result = bench_startup(str(small_model), runs=1, timeout_s=60, executable=str(launcher))
+    assert marker.exists() and result["executable"] == str(launcher)
+    assert 0 < result["window_shown_s"] <= result["model_loaded_s"]
+    assert dict(format_rows(result))["started"] == str(launcher)
