@@ -289,20 +289,29 @@ class TrainingRun(QObject):
         return self.is_running() and bool(self._control and self._control.paused)
 
     def is_running(self) -> bool:
-        """True from start() until the training thread has finished."""
-        return self._thread is not None and self._thread.isRunning()
+        """True from start() until `ended` (so it agrees with what the Train tab shows)."""
+        return self._thread is not None
 
     def wait(self, ms: int = 5000) -> bool:
-        """Block until the thread has finished (at most `ms`); True when it has."""
+        """Block until the thread has finished (at most `ms`); True when it has, and then the
+        run is wrapped up (`ended` emitted) at once rather than when the event loop gets to it."""
         if self._thread is None:
             return True
-        return self._thread.wait(ms)
+        if not self._thread.wait(ms):
+            return False
+        self._wrap_up()
+        return True
 
     @Slot()
     def _on_thread_finished(self) -> None:
+        if self.sender() is self._thread:  # not an earlier run's, already wrapped up by wait()
+            self._wrap_up()
+
+    def _wrap_up(self) -> None:
         thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.wait()  # finished is emitted just before the thread ends: let it end
-            thread.deleteLater()
+        if thread is None:
+            return
+        thread.wait()  # finished is emitted just before the thread ends: let it end
+        thread.deleteLater()
         self._worker = None  # the worker (no thread running it any more) is freed here
         self.ended.emit()
