@@ -31,14 +31,18 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {text}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, 1)
 
 
 def _add_data_args(p: argparse.ArgumentParser, required: bool) -> None:
@@ -120,13 +124,7 @@ def _fraction(text: str) -> float:
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value
+    return _whole_number(text, 0)
 
 
 def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:

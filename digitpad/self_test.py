@@ -75,13 +75,10 @@ def check_window() -> str:
 
 
 def describe_device() -> str:
-    import torch
+    from digitpad.core.devices import describe_device as describe
+    from digitpad.core.devices import resolve_device
 
-    if torch.cuda.is_available():
-        return f"CUDA: {torch.cuda.get_device_name(0)} (torch {torch.version.cuda})"
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return "Apple Metal (MPS)"
-    return f"CPU only ({os.cpu_count()} cores)"
+    return describe(resolve_device("auto")[0])  # what training with device "auto" would use
 
 
 def versions() -> str:

@@ -57,7 +57,7 @@ def _blend(ink: np.ndarray, paper: np.ndarray, pen: np.ndarray) -> np.ndarray:
     return np.clip(paper * (1 - a) + pen * a, 0, 255).astype(np.uint8)
 
 
-def _png_declaring(width: int, height: int) -> bytes:
+def png_declaring(width: int, height: int) -> bytes:
     """A tiny real PNG whose header declares another size (CRC fixed): a decompression bomb."""
     buf = io.BytesIO()
     Image.new("L", (8, 8), 0).save(buf, "PNG")
@@ -101,7 +101,7 @@ def build_corpus(folder: Path, digit: np.ndarray, huge: bool = True) -> list[Cas
     add("PDF named as such", "scan.pdf", not_image).write_bytes(pdf)
     add("PDF disguised as .jpg", "scan.jpg", not_image).write_bytes(pdf)
     add("decompression bomb (100000x100000 declared)", "bomb.png",
-        "error:too large").write_bytes(_png_declaring(100_000, 100_000))
+        "error:too large").write_bytes(png_declaring(100_000, 100_000))
     add("a folder where a file is expected", "a folder.png", "error:folder").mkdir()
     cases.append(Case("a file that no longer exists", folder / "gone.png",
                       "error:does not exist"))

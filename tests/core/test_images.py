@@ -1,9 +1,6 @@
 """open_image() / image_from_bytes(): real files, good and bad."""
 
-import io
 import os
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -11,6 +8,7 @@ from PIL import Image
 
 from digitpad.core.errors import DigitpadError, ImageError
 from digitpad.core.images import MAX_SIDE, image_from_bytes, open_image
+from tests.image_corpus import png_declaring
 
 
 def noise(w: int = 64, h: int = 48, mode: str = "RGB") -> Image.Image:
@@ -128,18 +126,6 @@ def test_truncated_file(tmp_path, fmt):
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     bad(path, "truncated")
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A real tiny PNG whose IHDR is patched to declare another size (CRC fixed)."""
-    buf = io.BytesIO()
-    Image.new("L", (8, 8), 0).save(buf, "PNG")
-    data = bytearray(buf.getvalue())
-    ihdr = bytes(data[12:29])  # "IHDR" + 13 bytes of header data
-    ihdr = ihdr[:4] + struct.pack(">II", width, height) + ihdr[12:]
-    data[12:29] = ihdr
-    data[29:33] = struct.pack(">I", zlib.crc32(ihdr))
-    return bytes(data)
 
 
 @pytest.mark.parametrize("width, height", [(100_000, 100_000), (9_500, 9_500), (10_000, 8_000)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -78,3 +79,18 @@ def drop_urls(widget: QWidget, urls: list[str]) -> bool:
     QApplication.sendEvent(widget, QDragMoveEvent(centre, copy, mime, left, none))
     QApplication.sendEvent(widget, QDropEvent(QPointF(centre), copy, mime, left, none))
     return True
+
+
+def open_main_window(qtbot, library: Path, monkeypatch):  # noqa: ANN001, ANN201
+    """The main window as the app starts it, with `library` as the model library: shown, its
+    background loading started, and returned once a model is loaded."""
+    from digitpad.gui.main_window import MainWindow
+
+    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(library))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1100, 720)
+    window.show()
+    with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
+        window.start_background_loading()
+    return window

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QThreadPool
 
-from tests.gui.helpers import draw_digit
+from tests.gui.helpers import draw_digit, open_main_window
 from tests.image_corpus import NO_INK, build_corpus, mnist_seven
 
 
@@ -21,15 +21,7 @@ def corpus(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> list:
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """The main window with the bundled digit model loaded (and an empty model library)."""
-    from digitpad.gui.main_window import MainWindow
-
-    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(tmp_path / "library"))
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1100, 720)
-    win.show()
-    with qtbot.waitSignal(win.service.modelLoaded, timeout=60_000):
-        win.start_background_loading()
+    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
     yield win
     win.close()
 

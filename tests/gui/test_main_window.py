@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tests.gui.helpers import draw_digit, drop_urls, stroke
+from tests.gui.helpers import draw_digit, drop_urls, open_main_window, stroke
 
 
 @pytest.fixture(scope="session")
@@ -33,17 +33,9 @@ def model_library(shared_data, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def window(qtbot, model_library, tmp_path, monkeypatch, isolated_settings):
-    from digitpad.gui.main_window import MainWindow
-
     library = tmp_path / "library"
     shutil.copytree(model_library, library)
-    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(library))
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1100, 720)
-    win.show()
-    with qtbot.waitSignal(win.service.modelLoaded, timeout=60_000):
-        win.start_background_loading()
+    win = open_main_window(qtbot, library, monkeypatch)
     yield win
     win.close()
 

@@ -45,13 +45,6 @@ class Recorder:
 
 
 @pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "models"
-    monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def run(qtbot):
     training = TrainingRun()
     yield training
