@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from digitpad.core.errors import DigitpadError
 from digitpad.core.models.registry import get_spec, resolve_options
+from digitpad.core.safe_text import printable
 
 OPTIMIZERS = (
     "sgd", "adam", "adamw", "adadelta", "adagrad", "adamax", "asgd", "rmsprop", "rprop", "lbfgs",
@@ -14,6 +16,11 @@ OPTIMIZERS = (
 SCHEDULERS = ("none", "step", "onecycle")
 LOSSES = ("auto", "ce", "nll")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# Bounds that keep a setting a mistake to report rather than a crash deep inside torch:
+MAX_LR = 1e6  # torch keeps lr * gradient in float32 (overflows past ~3.4e38 with a traceback)
+MAX_SEED = 2**64 - 1  # torch.Generator.manual_seed takes at most 64 bits
+MAX_THREADS = 1024  # torch.set_num_threads would try to start that many threads
+MAX_IMAGE_SIZE = 1024  # pixels per side; images are held in memory at this size
 
 
 @dataclass(frozen=True)
@@ -64,20 +71,36 @@ class TrainConfig:
         _choice("scheduler", self.scheduler, SCHEDULERS)
         _choice("loss", self.loss, LOSSES)
         _choice("device", self.device, DEVICES)
+        for what in ("lr", "gamma", "momentum", "weight_decay", "val_split"):
+            _finite(what, getattr(self, what))
         _positive("learning rate", self.lr)
+        if self.lr is not None and self.lr > MAX_LR:
+            raise DigitpadError(
+                f"The learning rate must be at most {MAX_LR:g}, not {self.lr:g}: every weight "
+                "would jump by more than that in one step, which nothing can learn from."
+            )
         _positive("batch size", self.batch_size, integer=True)
         _positive("epochs", self.epochs, integer=True)
         _positive("step size", self.step_size, integer=True)
         _positive("gamma", self.gamma)
+        if self.gamma is not None and self.gamma > 1:
+            raise DigitpadError(
+                f"Gamma is StepLR's decay factor and must be at most 1, not {self.gamma:g} "
+                "(above 1 the learning rate grows without bound)."
+            )
         _positive("image size", self.image_size, integer=True)
+        if self.image_size is not None and self.image_size > MAX_IMAGE_SIZE:
+            raise DigitpadError(
+                f"The image size must be at most {MAX_IMAGE_SIZE} pixels, not {self.image_size}."
+            )
         if self.momentum is not None and not 0 <= self.momentum < 1:
             raise DigitpadError(f"Momentum must be in [0, 1), not {self.momentum}.")
         if self.weight_decay is not None and self.weight_decay < 0:
             raise DigitpadError(f"Weight decay cannot be negative ({self.weight_decay}).")
         if not 0 <= self.val_split < 1:
             raise DigitpadError(f"Validation split must be in [0, 1), not {self.val_split}.")
-        if self.threads < 0:
-            raise DigitpadError(f"Threads must be 0 (automatic) or more, not {self.threads}.")
+        _whole("seed", self.seed, 0, MAX_SEED)
+        _whole("threads", self.threads, 0, MAX_THREADS)
         if self.limit is not None and self.limit < 2:
             raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
         if self.loss == "nll" and get_spec(self.model).outputs != "log_probs":
@@ -97,15 +120,37 @@ class TrainConfig:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
+_NAMES = {"lr": "learning rate", "val_split": "validation split", "weight_decay": "weight decay"}
+
+
 def _choice(what: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise DigitpadError(f"Unknown {what} {value!r}; choose one of: {', '.join(allowed)}.")
+    if not isinstance(value, str) or value not in allowed:
+        raise DigitpadError(f"Unknown {what} {printable(repr(value), 60)}; choose one of: "
+                            f"{', '.join(allowed)}.")
+
+
+def _finite(what: str, value: object) -> None:
+    """NaN and infinity are refused for every number (NaN slips through comparisons)."""
+    if value is None:
+        return
+    name = _NAMES.get(what, what)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DigitpadError(f"The {name} must be a number, not {printable(repr(value), 60)}.")
+    if not math.isfinite(value):
+        raise DigitpadError(f"The {name} must be a finite number, not {value}.")
+
+
+def _whole(what: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DigitpadError(f"The {what} must be a whole number from {low} to {high}, not "
+                            f"{printable(repr(value), 60)}.")
 
 
 def _positive(what: str, value: float | None, integer: bool = False) -> None:
     if value is None:
         return
-    if integer and int(value) != value:
-        raise DigitpadError(f"The {what} must be a whole number, not {value}.")
-    if not value > 0 or value != value or value == float("inf"):
-        raise DigitpadError(f"The {what} must be a positive number, not {value}.")
+    if integer and (isinstance(value, bool) or not isinstance(value, int)):
+        raise DigitpadError(f"The {what} must be a whole number, not {printable(repr(value), 60)}.")
+    if not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
+        raise DigitpadError(f"The {what} must be a positive number, not "
+                            f"{printable(repr(value), 60)}.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +99,12 @@ def resolve_model(spec: str | None, library: Path | None = None) -> Path:
 
 
 def library_path_for(name: str, library: Path | None = None) -> Path:
-    """A safe file path in the model library for a user-given name (not yet existing)."""
-    stem = re.sub(r"[^\w.-]+", "-", name.strip()).strip(".-") or "model"
-    folder = library or model_library_dir()
-    path, n = folder / f"{stem}.pt", 2
-    while path.exists():
-        path, n = folder / f"{stem}-{n}.pt", n + 1
-    return path
+    """A new file in the model library for a user-given name, reserved for the caller.
+
+    The name is made file-safe and cut to a length every file system takes; the file is created
+    empty and exclusively (NAME-2.pt, NAME-3.pt… when taken), so two runs saving at once never
+    get the same path. Saving replaces it atomically; saving.release() removes it if unused.
+    """
+    from digitpad.core.saving import reserve_in_library
+
+    return reserve_in_library(name, library or model_library_dir())

@@ -38,9 +38,24 @@ def build_scheduler(
         sched = torch.optim.lr_scheduler.StepLR(optimizer, config.step_size, config.gamma)
         return sched, False
     if config.scheduler == "onecycle":
+        total = config.epochs * steps_per_epoch
         sched = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=config.lr, epochs=config.epochs, steps_per_epoch=steps_per_epoch,
-            pct_start=0.25, cycle_momentum=config.optimizer in ("sgd", "rmsprop", "adam", "adamw"),
+            optimizer, max_lr=config.lr, total_steps=total, pct_start=_warmup_fraction(total),
+            cycle_momentum=config.optimizer in ("sgd", "rmsprop", "adam", "adamw"),
         )
         return sched, True
     return None, False
+
+
+def _warmup_fraction(total_steps: int) -> float:
+    """OneCycleLR's pct_start: a quarter of the steps warm up, unless that is exactly one step.
+
+    OneCycleLR ends its warm-up phase at step `pct_start * total_steps - 1` and divides by that
+    phase's length, so a warm-up of exactly one step (4 steps in all at 0.25, e.g. `--epochs 1
+    --limit 600` on digitnet) divides by zero on the first step. Any other fraction works for
+    every step count >= 1 (shorter warm-ups are skipped, longer ones have a length > 0).
+    """
+    for fraction in (0.25, 0.3, 0.5):
+        if float(fraction * total_steps) - 1 != 0:
+            return fraction
+    return 0.25  # unreachable: only one step count can make each fraction's warm-up one step

@@ -112,10 +112,7 @@ def train(
                 yield Notice(oom_notice)
             if not math.isfinite(loss_value):
                 reason = "diverged"
-                message = (
-                    f"The loss became {loss_value} at epoch {epoch}, step {step}: the learning "
-                    f"rate ({config.lr:g}) is probably too high; try {config.lr / 10:g} or lower."
-                )
+                message = divergence_advice(config, loss_value, epoch, step)
                 break
             seen += len(idx)
             loss_sum += loss_value * len(idx)
@@ -172,6 +169,23 @@ def train(
     meta = _metadata(config, dataset, model, metrics, in_channels, image_size)
     yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - started,
                    model.cpu().eval(), meta)
+
+
+def divergence_advice(config: TrainConfig, loss: float, epoch: int, step: int) -> str:
+    """Why the loss probably stopped being a number, naming the settings most likely at fault:
+    those set far from the model's own recipe first, the learning rate otherwise."""
+    recipe = get_spec(config.model).recipe
+    suspects = []
+    if config.weight_decay and config.weight_decay > max(10 * recipe.weight_decay, 0.1):
+        suspects.append(f"the weight decay ({config.weight_decay:g}) is very high; try "
+                        f"{recipe.weight_decay:g}")
+    if config.momentum and config.momentum >= 0.99 and config.optimizer in ("sgd", "rmsprop"):
+        suspects.append(f"the momentum ({config.momentum:g}) is very close to 1; try 0.9")
+    if config.lr > 3 * recipe.lr or not suspects:
+        suspects.append(f"the learning rate ({config.lr:g}) is probably too high; try "
+                        f"{config.lr / 10:g} or lower")
+    return (f"The loss became {loss} at epoch {epoch}, step {step}: "
+            f"{'; and '.join(suspects)}.")
 
 
 def _metadata(

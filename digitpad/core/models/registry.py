@@ -15,6 +15,7 @@ from digitpad.core.models.lenet5 import LeNet5
 from digitpad.core.models.mlp import ACTIVATIONS, MLP
 from digitpad.core.models.resnet18 import ResNet18
 from digitpad.core.models.softmax import SoftmaxRegression
+from digitpad.core.safe_text import printable
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ModelSpec:
     recipe: Recipe
     options: Mapping[str, Any] = field(default_factory=dict)  # option -> default
     choices: Mapping[str, tuple] = field(default_factory=dict)  # option -> allowed values
+    bounds: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # option -> (min, max)
     outputs: str = "logits"  # "logits" (cross-entropy) or "log_probs" (NLL)
     image_channels: int = 1  # channels it wants from an image folder
     image_size: int = 28  # side it wants from an image folder
@@ -66,6 +68,8 @@ REGISTRY: dict[str, ModelSpec] = {
             _conv(DigitNet),
             Recipe("adamw", 4e-3, 128, 8, "onecycle", weight_decay=5e-4),
             options={"width": 24},
+            # width 256 is ~5.9M parameters (24: 55k); beyond that it is an allocation, not a model
+            bounds={"width": (1, 256)},
         ),
         ModelSpec(
             "softmax",
@@ -116,30 +120,45 @@ def get_spec(name: str) -> ModelSpec:
     """The registry entry for `name`, or a clear error listing the names that exist."""
     try:
         return REGISTRY[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable name read from a file
         raise DigitpadError(
-            f"Unknown model {name!r}; choose one of: {', '.join(REGISTRY)}."
+            f"Unknown model {printable(repr(name), 80)}; choose one of: {', '.join(REGISTRY)}."
         ) from None
 
 
 def resolve_options(name: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The model's options with the user's values checked, converted and filled in."""
+    """The model's options with the user's values checked, converted and filled in.
+
+    Values may be text (`--option width=32`) or already typed (settings, model files); either
+    way each must have its default's type, be one of its choices and lie within its bounds.
+    """
     spec = get_spec(name)
+    if options is not None and not isinstance(options, Mapping):
+        raise DigitpadError(f"Model options must be KEY=VALUE pairs, not {type(options).__name__}.")
     resolved = dict(spec.options)
     for key, value in (options or {}).items():
         if key not in spec.options:
             known = ", ".join(spec.options) or "none"
-            raise DigitpadError(f"Model {name!r} has no option {key!r} (its options: {known}).")
+            raise DigitpadError(
+                f"Model {name!r} has no option {printable(repr(key), 80)} (its options: {known})."
+            )
         default = spec.options[key]
         resolved[key] = _convert(name, key, value, default)
         allowed = spec.choices.get(key)
         if allowed and resolved[key] not in allowed:
             choices = ", ".join(str(c) for c in allowed)
             raise DigitpadError(f"Option {key} of {name!r} must be one of: {choices}.")
+        low, high = spec.bounds.get(key, (None, None))
+        if low is not None and not low <= resolved[key] <= high:
+            raise DigitpadError(
+                f"Option {key} of {name!r} must be from {low} to {high}, not {resolved[key]}."
+            )
     return resolved
 
 
 def _convert(model: str, key: str, value: Any, default: Any) -> Any:
+    kind = {bool: "true or false", int: "a whole number", str: "text"}.get(type(default), "value")
+    shown = printable(repr(value), 80)
     if isinstance(value, str) and not isinstance(default, str):
         text = value.strip().lower()
         try:
@@ -148,10 +167,11 @@ def _convert(model: str, key: str, value: Any, default: Any) -> Any:
                     raise ValueError(text)
                 return text in ("true", "1", "yes")
             return type(default)(text)
-        except ValueError:
-            raise DigitpadError(
-                f"Option {key} of {model!r} needs a {type(default).__name__}, not {value!r}."
-            ) from None
+        except ValueError:  # also int("9" * 5000): past Python's digit limit
+            raise DigitpadError(f"Option {key} of {model!r} needs {kind}, not {shown}.") from None
+    # bool is an int in Python: True must not pass as a width, nor 1 as a switch
+    if type(value) is not type(default):
+        raise DigitpadError(f"Option {key} of {model!r} needs {kind}, not {shown}.")
     return value
 
 
