@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -44,7 +45,9 @@ def download_file(
     """
     dest = Path(dest)
     part = dest.with_suffix(dest.suffix + ".part")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    problem = folder_problem(dest.parent)
+    if problem:
+        raise DownloadError(f"Cannot download {url} into {dest.parent}: {problem}.", problem)
     try:
         _fetch(url, part, progress, timeout)
         if md5 is not None and not check_integrity(part, md5):
@@ -70,7 +73,8 @@ def _fetch(
 ) -> None:
     """Stream the response body into `part`."""
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
+    # the file first: a folder that cannot hold it fails before any network traffic
+    with open(part, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         done = 0
@@ -83,6 +87,30 @@ def _fetch(
                 progress(done, total)
     if total is not None and done != total:
         raise OSError(f"connection closed after {done:,} of {total:,} bytes")
+
+
+def folder_problem(folder: str | os.PathLike) -> str | None:
+    """None when `folder` exists or can be created and a file can be written in it; else why
+    not, as a short phrase ('/data is a file, not a folder', 'cannot create /proc/x (…)')."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for above in (folder, *folder.parents):
+            try:
+                if above.exists() and not above.is_dir():
+                    return f"{above} is a file, not a folder"
+            except OSError:
+                break
+        return f"{folder} is not a folder"
+    except OSError as exc:
+        return f"cannot create {folder} ({exc.strerror or _reason(exc)})"
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"cannot write in {folder} ({exc.strerror or _reason(exc)})"
+    return None
 
 
 def _reason(exc: BaseException) -> str:

@@ -22,6 +22,8 @@ IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions (N, rows, cols)
 LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension (N,)
 _UBYTE = 0x08  # the only IDX data type read here; the magic numbers above include it
 _CHUNK = 1 << 20
+IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")  # MNIST's four files
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -45,6 +47,19 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
             f"IDX file {p} cannot be read ({reason}); download it again."
         ) from None
     return np.frombuffer(data, dtype=np.uint8).reshape(dims)
+
+
+def find_idx(folder: Path, base: str) -> Path | None:
+    """The file `base` in `folder`, raw or .gz, also under Kaggle's "train-images.idx3-ubyte"."""
+    for stem in (base, base.replace("-idx", ".idx")):
+        for name in (stem, stem + ".gz"):
+            try:
+                if (folder / name).is_file():
+                    return folder / name
+            except OSError:  # a folder that cannot be searched holds nothing usable
+                return None
+    return None
+
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.core.paths import data_dir
+from digitpad.core.paths import shown_data_dir
 
 DATASETS = (("MNIST digits", "mnist"), ("Fashion-MNIST clothes", "fashion-mnist"),
             ("Image folder…", "folder"))
@@ -67,7 +67,7 @@ class TrainSettingsForm(QWidget):
         self.folder_label.setWordWrap(True)
         self.folder_label.setToolTip("The image folder this model learns from")
         self.data_dir = QLineEdit()
-        self.data_dir.setPlaceholderText(str(data_dir()))
+        self.data_dir.setPlaceholderText(shown_data_dir())  # never raises
         self.data_dir.setToolTip("Where MNIST / Fashion-MNIST files are looked for (mnist/ or "
                                  "fashion-mnist/ inside it) and downloaded to")
         browse = QToolButton()
