@@ -23,6 +23,7 @@ from digitpad.gui.canvas import DrawingCanvas
 from digitpad.gui.image_io import load_image_file
 from digitpad.gui.message_bar import MessageBar
 from digitpad.gui.model_view import ModelInputView
+from digitpad.gui.plain_text import tooltip
 from digitpad.gui.prediction_label import PredictionLabel
 from digitpad.gui.prediction_service import PredictionService
 from digitpad.gui.probability_bars import ProbabilityBars
@@ -128,6 +129,7 @@ class DrawTab(QWidget):
         self.service.modelLoaded.connect(self._model_loaded)
         self.service.modelFailed.connect(self._model_failed)
         self.service.predicted.connect(self._show_result)
+        self.service.predictionFailed.connect(self._prediction_failed)
         self.service.modelsListed.connect(self._models_listed)
 
     # --- models -------------------------------------------------------------------------
@@ -142,7 +144,8 @@ class DrawTab(QWidget):
         for entry in entries:
             self.picker.addItem(entry["label"], entry["path"])
             index = self.picker.count() - 1
-            self.picker.setItemData(index, entry["path"], Qt.ItemDataRole.ToolTipRole)
+            tip = entry["path"] + (f"\n{entry['problem']}" if entry["problem"] else "")
+            self.picker.setItemData(index, tooltip(tip), Qt.ItemDataRole.ToolTipRole)
             if entry["problem"]:
                 self.picker.model().item(index).setEnabled(False)
         wanted = self._wanted_path or self.model_path
@@ -189,6 +192,17 @@ class DrawTab(QWidget):
             self.request_prediction()
         else:
             self.label.show_message("No model")
+
+    def _prediction_failed(self, number: int, message: str) -> None:
+        """Say so once; the next drawing asks again (a failure is never retried by itself)."""
+        if number < self._latest_shown:
+            return
+        self._latest_shown = number
+        self.bars.clear_probabilities()
+        self.view.set_image(None)
+        self.label.show_message("No prediction")
+        if self.messages.isHidden() or self.messages.text() != message:
+            self.messages.show_message(message, error=True)
 
     # --- prediction ---------------------------------------------------------------------
     def request_prediction(self) -> None:

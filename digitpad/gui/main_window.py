@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
+from digitpad.gui.background_call import wait_for_daemons
 from digitpad.gui.draw_tab import DrawTab
 from digitpad.gui.prediction_service import PredictionService
+from digitpad.gui.settings_store import forget, notice, read_settings
 from digitpad.gui.train_tab import TrainTab
 
 
@@ -24,6 +26,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("digitpad")
         self.setWindowIcon(app_icon())  # also what the About box shows
         self.settings = QSettings()
+        self._last_model = ""
         self.service = PredictionService(self)
         self.draw_tab = DrawTab(self.service, self)
         self.train_tab = TrainTab(self)
@@ -44,7 +47,7 @@ class MainWindow(QMainWindow):
     # --- start-up -----------------------------------------------------------------------
     def start_background_loading(self) -> None:
         """List models and load the last-used one on the prediction thread (imports torch)."""
-        self.draw_tab.refresh_models(select=str(self.settings.value("model", "") or ""))
+        self.draw_tab.refresh_models(select=self._last_model)
         self.train_tab.load_choices()
 
     # --- menus --------------------------------------------------------------------------
@@ -131,17 +134,20 @@ class MainWindow(QMainWindow):
 
     # --- settings and closing -------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        """Restore what was remembered; unusable values are reset, with one notice."""
+        found = read_settings(self.settings)
+        if found.geometry is None or not self.restoreGeometry(found.geometry):
+            if found.geometry is not None:
+                found.refused.append("window/geometry")
             self.resize(1000, 680)
-        brush = self.settings.value("brush", None)
-        if brush is not None:
-            self.draw_tab.canvas.set_brush_size(int(brush))
-        train = self.settings.value("train")
-        if isinstance(train, dict):
-            self.train_tab.apply_settings(train)
+        if found.brush is not None:
+            self.draw_tab.canvas.set_brush_size(found.brush)
+        self._last_model = found.model
+        if found.train:
+            self.train_tab.apply_settings(found.train)
+        if found.refused:
+            forget(self.settings, found)
+            self.draw_tab.messages.show_message(notice(found.refused, self.settings.fileName()))
 
     def _save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -168,7 +174,10 @@ class MainWindow(QMainWindow):
         """Stop training and the prediction thread and wait for them (safe to call twice)."""
         self.train_tab.shutdown()
         self.service.shutdown()
-        QThreadPool.globalInstance().waitForDone(10_000)  # background listing (BackgroundCall)
+        QThreadPool.globalInstance().waitForDone(10_000)  # background jobs (BackgroundCall)
+        # model loads and listings get a moment to end (say, a torch import under way); one
+        # stuck on a file that never answers is left behind, and the app still exits
+        wait_for_daemons(1.0)
 
 
 def deferred_start(window: MainWindow) -> None:

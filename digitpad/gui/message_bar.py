@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+
+from digitpad.gui.plain_text import plain_label
 
 
 class MessageBar(QWidget):
@@ -17,7 +19,7 @@ class MessageBar(QWidget):
         self.setAutoFillBackground(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        self._label = QLabel()
+        self._label = plain_label()  # messages quote file, class and dataset names
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._action = QToolButton()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from digitpad.gui.plain_text import plain_label
 
 
 class PredictionLabel(QWidget):
@@ -12,8 +14,8 @@ class PredictionLabel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._big = QLabel()
-        self._small = QLabel()
+        self._big = plain_label()  # class names come from the model file
+        self._small = plain_label()
         for label in (self._big, self._small):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+
+from digitpad.gui.plain_text import plain_label
 
 
 def format_duration(seconds: float) -> str:
@@ -37,7 +39,7 @@ class TrainProgress(QWidget):
         self.bar = QProgressBar()
         self.bar.setToolTip("How far the training run has got")
         self.bar.setTextVisible(True)
-        self.label = QLabel("Choose the settings and press Start.")
+        self.label = plain_label("Choose the settings and press Start.")  # quotes datasets
         self.label.setToolTip("Epoch, step, speed and the time left")
         self.label.setWordWrap(True)  # a long message must not widen the window
         layout = QVBoxLayout(self)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QToolButton,
@@ -25,6 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.paths import shown_data_dir
+from digitpad.gui.plain_text import plain_label, tooltip
+from digitpad.gui.settings_store import (
+    BATCH_SIZE_RANGE,
+    EPOCHS_RANGE,
+    LIMIT_RANGE,
+    LR_RANGE,
+    SEED_RANGE,
+    clean_train,
+)
 
 DATASETS = (("MNIST digits", "mnist"), ("Fashion-MNIST clothes", "fashion-mnist"),
             ("Image folder…", "folder"))
@@ -42,7 +50,7 @@ def _combo(tip: str) -> QComboBox:
 def _set_item_enabled(combo: QComboBox, index: int, enabled: bool, tip: str = "") -> None:
     item = combo.model().item(index)  # QStandardItemModel, the combo's default model
     item.setEnabled(enabled)
-    item.setToolTip(tip)
+    item.setToolTip(tooltip(tip))
 
 
 class TrainSettingsForm(QWidget):
@@ -63,7 +71,7 @@ class TrainSettingsForm(QWidget):
                               "(one sub-folder per class)")
         for text, value in DATASETS:
             self.dataset.addItem(text, value)
-        self.folder_label = QLabel()
+        self.folder_label = plain_label()  # the folder's path, as chosen
         self.folder_label.setWordWrap(True)
         self.folder_label.setToolTip("The image folder this model learns from")
         self.data_dir = QLineEdit()
@@ -80,20 +88,20 @@ class TrainSettingsForm(QWidget):
         self.model = _combo("The network to train")
         self.model.addItem("Loading models…")
         self.model.setEnabled(False)
-        self.model_info = QLabel()
+        self.model_info = plain_label()
         self.model_info.setWordWrap(True)
         self.variant = _combo("A variant of this model")
         self.optimizer = _combo("How the weights are updated (the model's recipe is preset)")
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(6)
-        self.lr.setRange(1e-6, 10.0)
+        self.lr.setRange(*LR_RANGE)
         self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.lr.setToolTip("Learning rate: how big each update step is")
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 4096)
+        self.batch_size.setRange(*BATCH_SIZE_RANGE)
         self.batch_size.setToolTip("Images per training step")
         self.epochs = QSpinBox()
-        self.epochs.setRange(1, 500)
+        self.epochs.setRange(*EPOCHS_RANGE)
         self.epochs.setToolTip("Passes over the training images")
         self.scheduler = _combo("How the learning rate changes during training")
         self.augment = QCheckBox("Augment (shift, rotate, scale, stroke width)")
@@ -104,10 +112,10 @@ class TrainSettingsForm(QWidget):
         for name, text in DEVICE_NAMES.items():
             self.device.addItem(text, name)
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(*SEED_RANGE)
         self.seed.setToolTip("Random seed: the same seed and settings give the same run")
         self.limit = QSpinBox()
-        self.limit.setRange(0, 10_000_000)
+        self.limit.setRange(*LIMIT_RANGE)
         self.limit.setSingleStep(1000)
         self.limit.setSpecialValueText("All")
         self.limit.setToolTip("Train on at most this many images (for a quick demo); All uses "
@@ -157,7 +165,7 @@ class TrainSettingsForm(QWidget):
         for model in choices["models"]:
             self.model.addItem(f"{model['name']} — {model['parameters']:,} parameters",
                                model["name"])
-            self.model.setItemData(self.model.count() - 1, model["description"],
+            self.model.setItemData(self.model.count() - 1, tooltip(model["description"]),
                                    Qt.ItemDataRole.ToolTipRole)
         self.model.blockSignals(False)
         self.model.setEnabled(True)
@@ -268,9 +276,10 @@ class TrainSettingsForm(QWidget):
         return {key: value for key, value in values.items() if value is not None}
 
     def apply_settings(self, values: dict[str, Any]) -> None:
-        """Restore remembered settings; unknown or stale values are ignored."""
+        """Restore remembered settings; unknown, stale or unusable values are ignored."""
+        values, _refused = clean_train(values)  # MainWindow has named any refused ones already
         if not self._models:
-            self._pending = dict(values)
+            self._pending = values
             return
         self._pending = {}
         dataset = str(values.get("dataset", "mnist"))
@@ -301,7 +310,7 @@ class TrainSettingsForm(QWidget):
             if key in values:
                 try:
                     setter(values[key])
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     pass  # a stale or hand-edited setting: keep the default
         device = self.device.findData(values.get("device"))
         if device >= 0 and self.device.model().item(device).isEnabled():

@@ -1,0 +1,183 @@
+"""Reading remembered settings safely: every value is checked; a bad one becomes the default.
+
+A settings file can be hand-edited, copied from another version, or damaged; whatever it holds,
+the app must start. Each value read from QSettings is checked for its type and range here (and
+nowhere else); the ones that fail are dropped, so the widget keeps its default, and named once in
+`notice()`. The checks are a small table rather than a schema library: the values are a dozen
+flat fields, partly Qt types (QByteArray), and each bad one is replaced on its own while the good
+ones are kept, which is what the table does directly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from digitpad.gui.canvas import MAX_BRUSH, MIN_BRUSH
+
+MAX_TEXT = 4096  # longer remembered text (paths, names) is refused, not shown
+
+# The Train form's ranges; train_settings.py builds its spin boxes from these.
+BATCH_SIZE_RANGE = (1, 4096)
+EPOCHS_RANGE = (1, 500)
+SEED_RANGE = (0, 2**31 - 1)
+LIMIT_RANGE = (0, 10_000_000)
+LR_RANGE = (1e-6, 10.0)
+
+_TRAIN_INTS = {"batch_size": BATCH_SIZE_RANGE, "epochs": EPOCHS_RANGE, "seed": SEED_RANGE,
+               "limit": LIMIT_RANGE}
+_TRAIN_FLOATS = {"lr": LR_RANGE}
+_TRAIN_TEXTS = ("dataset", "data_dir", "model", "optimizer", "scheduler", "device", "save_name")
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def as_int(value: object, low: int, high: int) -> int:
+    """`value` as a whole number in low..high (an int, or its text); ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, str):
+        value = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"not a whole number from {low} to {high}")
+    return value
+
+
+def as_float(value: object, low: float, high: float) -> float:
+    """`value` as a finite number in low..high (a number, or its text); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("not a number")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"not a number from {low} to {high}")
+    return number
+
+
+def as_bool(value: object) -> bool:
+    """`value` as True/False (a bool, 0/1, or 'true'/'false' as INI files write them)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else ""
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError("not true or false")
+
+
+def as_text(value: object) -> str:
+    """`value` if it is text of a sensible length; ValueError otherwise."""
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise ValueError("not a short text")
+    return value
+
+
+def _check_option(value: object) -> str | int | float | bool:
+    if isinstance(value, (bool, int)) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    return as_text(value)
+
+
+def clean_train(values: object) -> tuple[dict[str, Any], list[str]]:
+    """The usable fields of a remembered `train` value, and the names of those refused."""
+    if not isinstance(values, dict):
+        return {}, [] if values is None else ["train"]
+    clean: dict[str, Any] = {}
+    refused: list[str] = []
+    checks: dict[str, Any] = {key: (lambda v, r=r: as_int(v, *r)) for key, r in
+                              _TRAIN_INTS.items()}
+    checks.update({key: (lambda v, r=r: as_float(v, *r)) for key, r in _TRAIN_FLOATS.items()})
+    checks.update({key: as_text for key in _TRAIN_TEXTS})
+    checks["augment"] = as_bool
+    for key, check in checks.items():
+        if key not in values or values[key] is None:
+            continue
+        try:
+            clean[key] = check(values[key])
+        except (TypeError, ValueError, OverflowError):
+            refused.append(f"train/{key}")
+    options = values.get("model_options")
+    if options is not None:
+        try:
+            if not isinstance(options, dict):
+                raise ValueError("not a table of options")
+            clean["model_options"] = {as_text(k): _check_option(v) for k, v in options.items()}
+        except (TypeError, ValueError):
+            refused.append("train/model_options")
+    return clean, refused
+
+
+@dataclass
+class Remembered:
+    """What the window restores at start-up; `refused` names the values replaced by defaults."""
+
+    geometry: QByteArray | None = None
+    brush: int | None = None
+    model: str = ""
+    train: dict[str, Any] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+
+_UNREADABLE = object()
+
+
+def _value(settings: QSettings, key: str) -> object:
+    try:
+        return settings.value(key)
+    except Exception:  # noqa: BLE001 - a value Qt or PySide cannot convert is just unusable
+        return _UNREADABLE
+
+
+def read_settings(settings: QSettings) -> Remembered:
+    """Read and check the remembered window, brush, model and training settings."""
+    found = Remembered()
+    geometry = _value(settings, "window/geometry")
+    if isinstance(geometry, (bytes, bytearray)):
+        geometry = QByteArray(bytes(geometry))
+    if isinstance(geometry, QByteArray):
+        found.geometry = geometry
+    elif geometry is not None:
+        found.refused.append("window/geometry")
+    brush = _value(settings, "brush")
+    if brush is not None:
+        try:
+            found.brush = as_int(brush, MIN_BRUSH, MAX_BRUSH)
+        except (TypeError, ValueError, OverflowError):
+            found.refused.append("brush")
+    model = _value(settings, "model")
+    if model is not None:
+        try:
+            found.model = as_text(model)
+        except ValueError:
+            found.refused.append("model")
+    train = _value(settings, "train")
+    found.train, refused = clean_train(None if train is None else train)
+    found.refused += refused
+    return found
+
+
+def forget(settings: QSettings, found: Remembered) -> None:
+    """Remove the refused values of `found` from `settings` (the good ones stay), so the next
+    start does not trip on them."""
+    for key in found.refused:
+        if not key.startswith("train/"):
+            settings.remove(key)
+    if any(key.startswith("train/") for key in found.refused):
+        settings.setValue("train", found.train)
+    settings.sync()
+
+
+_NAMES = {"window/geometry": "window size and position", "brush": "brush size",
+          "model": "last model", "train": "training settings"}
+
+
+def notice(refused: list[str], file_name: str = "") -> str:
+    """One sentence naming the settings that were reset ('' when none were)."""
+    if not refused:
+        return ""
+    names = [_NAMES.get(key) or f"training setting “{key.split('/', 1)[1]}”" for key in refused]
+    where = f" in {file_name}" if file_name else ""
+    return (f"Some remembered settings{where} could not be used and were reset to their "
+            f"defaults: {', '.join(dict.fromkeys(names))}.")
