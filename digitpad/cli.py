@@ -7,6 +7,9 @@ never wait for torch.
 from __future__ import annotations
 
 import argparse
+import errno
+import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,28 +20,48 @@ from digitpad.core.errors import DigitpadError
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {_quoted(text)}")
     return key.strip(), value.strip()
 
 
-def _positive_float(text: str) -> float:
+def _finite_float(text: str) -> float:
+    """A number other than NaN or infinity (float() accepts 'nan' and 'inf')."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, not {_quoted(text)}")
     return value
 
 
-def _whole_number(text: str, minimum: int) -> int:
+def _positive_float(text: str) -> float:
+    value = _finite_float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {_quoted(text)}")
+    return value
+
+
+def _quoted(text: str) -> str:
+    from digitpad.core.safe_text import printable
+
+    return printable(repr(text), 80)
+
+
+def _whole_number(text: str, minimum: int, maximum: int | None = None) -> int:
     try:
         value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    except ValueError:  # also past Python's 4300-digit limit
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a whole number") from None
     if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {text}")
+        raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {_quoted(text)}")
+    if maximum is not None and value > maximum:
+        raise argparse.ArgumentTypeError(f"must be at most {maximum}, not {_quoted(text)}")
     return value
+
+
+def _seed(text: str) -> int:
+    return _whole_number(text, 0, 2**64 - 1)  # torch's generators take 64 bits
 
 
 def _positive_int(text: str) -> int:
@@ -84,14 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", choices=["none", "step", "onecycle"])
     p.add_argument("--step-size", type=_positive_int, help="epochs between StepLR decays")
     p.add_argument("--gamma", type=_positive_float, help="StepLR decay factor")
-    p.add_argument("--momentum", type=float)
-    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--momentum", type=_finite_float)
+    p.add_argument("--weight-decay", type=_finite_float)
     p.add_argument("--loss", choices=["auto", "ce", "nll"], default="auto")
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
-    p.add_argument("--val-split", type=float, default=0.1,
+    p.add_argument("--threads", type=_count, default=0, help="CPU threads (0: torch's default)")
+    p.add_argument("--val-split", type=_finite_float, default=0.1,
                    help="fraction of training images held out for validation (0: use the test set)")
     p.add_argument("--image-size", type=_positive_int, help="image side for image folders")
     p.add_argument("--out", help="file to save to (default: a new file in the model library)")
@@ -137,12 +160,14 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                          "model's accuracy per digit.")
     b.add_argument("--model", help="model file or name (default: the bundled digit model)")
     b.add_argument("--per-digit", type=_positive_int, default=100, help="cases per digit")
-    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--seed", type=_seed, default=0)
     b.add_argument("--save-failures", metavar="DIR", help="save what the model saw when wrong")
     b.add_argument("--json", action="store_true")
     b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
                          description="A 10 ms timer probe on the GUI thread while the Train tab "
                          "trains, and the GUI's training speed against the command line's.")
+    b.add_argument("--dataset", default="mnist", help="as for train: mnist, fashion-mnist, a "
+                   "folder of IDX files, or a class-per-folder image dataset (e.g. 1000 classes)")
     b.add_argument("--data-dir", help="folder with mnist/ (default: as for train)")
     b.add_argument("--model", default="digitnet")
     b.add_argument("--epochs", type=_positive_int, default=1)
@@ -205,6 +230,32 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `digitpad` command; returns the exit code."""
+    try:
+        try:
+            code = _main(argv)
+        finally:  # also after --help: a full device is reported here rather than lost at exit
+            sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (`digitpad models | head -0`): stop quietly as Unix tools do.
+        # Python would flush stdout again at exit and fail again: point it at /dev/null.
+        _silence_stdout()
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by SIGPIPE
+    except OSError as exc:  # the system refused something: a full disk, a name too long…
+        _silence_stdout()
+        from digitpad.core.safe_text import printable
+
+        where = f" ({printable(exc.filename)})" if exc.filename else ""
+        if not where and exc.errno in _WRITE_ERRORS:  # print() to a full or failing stdout
+            where = " (writing the output)"
+        _error(f"{exc.strerror or exc}{where}.")
+        return 1
+
+
+_WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in saved models
     try:
@@ -223,16 +274,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return getattr(commands, f"run_{args.command}")(args)
     except DigitpadError as exc:
-        print(f"digitpad: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     except KeyboardInterrupt:
         print("digitpad: interrupted", file=sys.stderr)
         return 130
 
 
-def _open_window() -> int:
-    import os
+def _error(message: str) -> None:
+    """One `digitpad: error:` line; the message may quote untrusted names, so it is escaped."""
+    from digitpad.core.safe_text import printable
 
+    text = " ".join(printable(line, 2000) for line in message.splitlines() if line.strip())
+    try:
+        print(f"digitpad: error: {text}", file=sys.stderr)
+    except OSError:
+        pass  # stderr is gone too: nothing more can be said
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _open_window() -> int:
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
         print("digitpad: error: there is no display to open the window on (no DISPLAY or "

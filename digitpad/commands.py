@@ -38,12 +38,33 @@ def _download_progress() -> Any:
     return progress
 
 
+_STOP_SIGNALS = {signal.SIGINT: 130, signal.SIGTERM: 143}  # exit codes: 128 + the signal
+
+
+class _StopLoading(Exception):
+    """Raised from the data-progress callback when a stop signal comes while data loads."""
+
+
+def _shown(text: str) -> str:
+    """An untrusted message (it may quote class, dataset or file names) safe for a terminal:
+    control characters escaped line by line, so its own line breaks stay."""
+    from digitpad.core.safe_text import printable
+
+    return "\n".join(printable(line, 2000) for line in str(text).split("\n"))
+
+
 def run_train(args: argparse.Namespace) -> int:
-    """`digitpad train`: train with a tqdm bar per epoch, save the best weights."""
+    """`digitpad train`: train with a tqdm bar per epoch, save the best weights.
+
+    The save target is checked before training. Ctrl+C or SIGTERM stops after the batch, saves
+    the best weights and exits 130 or 143; a second one aborts. A save that fails at the end
+    goes to a fallback folder (saving.save_run), so a finished run is never lost.
+    """
     from digitpad.core.config import TrainConfig
     from digitpad.core.control import TrainControl
-    from digitpad.core.library import library_path_for
+    from digitpad.core.paths import model_library_dir
     from digitpad.core.records import EpochEnd, Finished, Notice, Step
+    from digitpad.core.saving import check_writable, safe_stem, save_run
     from digitpad.core.training import train
 
     config = TrainConfig(
@@ -56,68 +77,90 @@ def run_train(args: argparse.Namespace) -> int:
         limit=args.limit,
     ).resolved()
     out = Path(args.out) if args.out else None
-    if out is not None and out.is_dir():
-        raise DigitpadError(f"--out {out} is a folder; give a file name such as {out}/model.pt.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = safe_stem(out.stem if out else f"{config.model}-{Path(config.dataset).name}-{stamp}")
+    library = model_library_dir()
+    check_writable(out or library / f"{name}-99.pt", "the trained model")
     control = TrainControl()
-    interrupted = False
+    stopped_by: int | None = None
 
-    def on_sigint(signum: int, frame: Any) -> None:
-        nonlocal interrupted
-        interrupted = True
+    def on_signal(signum: int, frame: Any) -> None:
+        nonlocal stopped_by
+        stopped_by = stopped_by or signum
         control.request_stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        tqdm.write("Stopping after this batch and saving the best weights "
-                   "(Ctrl+C again to abort without saving)…", file=sys.stderr)
+        again = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+        signal.signal(signum, again)
+        key = "Ctrl+C" if signum == signal.SIGINT else "SIGTERM"
+        tqdm.write(f"Stopping after this batch and saving the best weights ({key} again to "
+                   "abort without saving)…", file=sys.stderr)
 
-    previous = signal.signal(signal.SIGINT, on_sigint)
+    def progress(what: str, done: int, total: int | None) -> None:
+        if control.stop_requested:
+            raise _StopLoading  # the downloader removes its partial file
+        show(what, done, total)
+
+    show = _download_progress()
+    previous = {signum: signal.signal(signum, on_signal) for signum in _STOP_SIGNALS}
     bar: tqdm | None = None
     finished: Finished | None = None
     try:
-        for record in train(config, control, progress=_download_progress()):
-            if isinstance(record, Step):
-                if bar is None:
-                    bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
-                               desc=f"epoch {record.epoch}/{config.epochs}", file=sys.stderr)
-                bar.update(1)
-                if record.step % 10 == 0 or record.step == record.steps_per_epoch:
-                    bar.set_postfix(loss=f"{record.loss:.4f}", img_s=f"{record.images_per_s:.0f}")
-            elif isinstance(record, EpochEnd):
-                if bar is not None:
-                    bar.close()
-                    bar = None
-                best = "  *best*" if record.is_best else ""
-                print(
-                    f"epoch {record.epoch}/{record.epochs}  train loss {record.train_loss:.4f} "
-                    f"acc {record.train_accuracy:.2%}  val loss {record.val_loss:.4f} "
-                    f"acc {record.val_accuracy:.2%}  {record.images_per_s:,.0f} img/s  "
-                    f"elapsed {_fmt_time(record.elapsed)}  eta {_fmt_time(record.eta)}{best}",
-                    flush=True,
-                )
-            elif isinstance(record, Notice):
-                tqdm.write(record.message, file=sys.stderr)
-            elif isinstance(record, Finished):
-                finished = record
+        try:
+            for record in train(config, control, progress=progress):
+                if isinstance(record, Step):
+                    if bar is None:
+                        bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
+                                   desc=f"epoch {record.epoch}/{config.epochs}", file=sys.stderr)
+                    bar.update(1)
+                    if record.step % 10 == 0 or record.step == record.steps_per_epoch:
+                        bar.set_postfix(loss=f"{record.loss:.4f}",
+                                        img_s=f"{record.images_per_s:.0f}")
+                elif isinstance(record, EpochEnd):
+                    if bar is not None:
+                        bar.close()
+                        bar = None
+                    _print_epoch(record)
+                elif isinstance(record, Notice):
+                    tqdm.write(_shown(record.message), file=sys.stderr)
+                elif isinstance(record, Finished):
+                    finished = record
+        except _StopLoading:
+            print("Stopped while the dataset was loading; nothing to save.", file=sys.stderr)
+            return _STOP_SIGNALS[stopped_by or signal.SIGINT]
+        finally:
+            if bar is not None:
+                bar.close()
+        assert finished is not None
+        print(_shown(finished.message))
+        if finished.model is None:
+            return _STOP_SIGNALS[stopped_by] if stopped_by else 1
+        metrics = finished.metrics
+        if "test_accuracy" in metrics:
+            print(f"test accuracy {metrics['test_accuracy']:.2%}  "
+                  f"training time {_fmt_time(metrics['train_seconds'])}")
+        # how this model was made, so anyone can make it again (see resources/models/README.md)
+        finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
+        saved = save_run(finished, out, name, library)  # a stop signal now waits for the save
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if bar is not None:
-            bar.close()
-    assert finished is not None
-    print(finished.message)
-    if finished.model is None:
-        return 130 if interrupted else 1
-    if out is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = library_path_for(f"{config.model}-{Path(config.dataset).name}-{stamp}")
-    metrics = finished.metrics
-    if "test_accuracy" in metrics:
-        print(f"test accuracy {metrics['test_accuracy']:.2%}  "
-              f"training time {_fmt_time(metrics['train_seconds'])}")
-    # how this model was made, so anyone can make it again (see resources/models/README.md)
-    finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
-    print(f"saved {finished.save(str(out))}")
-    if interrupted:
-        return 130
-    return 1 if finished.reason == "diverged" else 0
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if saved.problem:
+        print(f"digitpad: error: {_shown(saved.problem)} Saved it to {_shown(saved.path)} "
+              "instead, so the run is not lost.", file=sys.stderr)
+    print(f"saved {_shown(saved.path)}")
+    if stopped_by:
+        return _STOP_SIGNALS[stopped_by]
+    return 1 if finished.reason == "diverged" or saved.problem else 0
+
+
+def _print_epoch(record: Any) -> None:
+    best = "  *best*" if record.is_best else ""
+    print(
+        f"epoch {record.epoch}/{record.epochs}  train loss {record.train_loss:.4f} "
+        f"acc {record.train_accuracy:.2%}  val loss {record.val_loss:.4f} "
+        f"acc {record.val_accuracy:.2%}  {record.images_per_s:,.0f} img/s  "
+        f"elapsed {_fmt_time(record.elapsed)}  eta {_fmt_time(record.eta)}{best}",
+        flush=True,
+    )
 
 
 def run_eval(args: argparse.Namespace) -> int:
