@@ -53,6 +53,17 @@ class FolderWalk:
         self._owners[key] = owner
         return True
 
+    def enter(self, folder: Path, owner: str) -> str | None:
+        """Claim a folder of the layout (train/, val/) for `owner`; None if fine, else why it
+        cannot be used (a link out of the data set folder, or a second name of one folder)."""
+        before = len(self.skipped)
+        real = os.path.realpath(folder)
+        if not _inside(real, self.real_root):
+            self._skip(folder, f"a link to {real}, outside the data set folder, not followed")
+        else:
+            self.claim(folder, owner, "the same folder as {}, not read twice")
+        return self.skipped[before] if len(self.skipped) > before else None
+
     def classes(self, folder: Path) -> list[str]:
         """The class folders in `folder` (sorted), each claimed for this walk; links leaving
         the data set folder, dangling links and second links to one folder are skipped."""

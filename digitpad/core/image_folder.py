@@ -35,7 +35,7 @@ SKIPPED_CHARS = 100  # characters of one skipped entry shown
 
 
 def load_image_folder(root: Path, val_split: float, seed: int, channels: int, size: int,
-                  limit: int | None, progress: Progress | None) -> Dataset:
+                      limit: int | None, progress: Progress | None) -> Dataset:
     """Load a torchvision ImageFolder layout (or root/train + root/val) into memory."""
     if channels not in (1, 3):
         raise DatasetError(f"Images must have 1 (grey) or 3 (RGB) channels, not {channels}.")
@@ -47,8 +47,12 @@ def load_image_folder(root: Path, val_split: float, seed: int, channels: int, si
     train_root = root / "train" if two_folders else root
     walk = FolderWalk(root)
     if two_folders:
-        walk.claim(train_root, "the training folder")
-        walk.claim(val_dir, "the validation folder")
+        layout = {train_root: "the training folder", val_dir: "the validation folder"}
+        for folder, owner in layout.items():
+            problem = walk.enter(folder, owner)
+            if problem:
+                raise DatasetError(f"{root} cannot be used: {problem}; make train/ and "
+                                   f"{folder.name}/ real folders inside it.")
     classes = _classes(walk, train_root)
     val_classes = _classes(walk, val_dir, need_two=False) if two_folders else []
     files = _list_images(walk, train_root, classes)

@@ -162,3 +162,15 @@ def test_skipped_files_are_listed_capped_and_printable(tmp_path: Path) -> None:
     (one / "c0" / "readme.md").write_text("x")
     assert load_within(one).description.endswith("; 1 file skipped: c0/readme.md: "
                                                  "not an image file")
+
+
+@pytest.mark.parametrize("target", ["/", "../elsewhere", "train"])
+def test_a_train_or_val_folder_linked_out_or_twice_is_refused(tmp_path: Path, target: str
+                                                             ) -> None:
+    root = tmp_path / "set"
+    tiny_set(root / "train", classes=2, per_class=3)
+    tiny_set(tmp_path / "elsewhere", classes=2, per_class=3)
+    os.symlink(target, root / "val")  # "/" used to make every top-level folder a class
+    with pytest.raises(DatasetError, match=r"cannot be used: val: (a link to .*outside the data"
+                                           r" set folder|the same folder as the training)"):
+        load_within(root)
