@@ -18,7 +18,8 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
         from digitpad.bench.gui_smoothness import bench_gui
 
         return "digitpad.bench.gui_smoothness", "GUI while training", bench_gui(
-            str(data_dir(args.data_dir)), args.model, args.epochs, args.limit, args.timeout)
+            str(data_dir(args.data_dir)), args.model, args.epochs, args.limit, args.timeout,
+            args.dataset)
     if args.bench == "train":
         from digitpad.bench.train_speed import bench_train
 

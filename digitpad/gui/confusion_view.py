@@ -3,6 +3,12 @@
 Rows are the true class, columns the predicted class. Each cell is coloured by its share of the
 row (viridis-like map, so the diagonal shows per-class recall), with the count written in it when
 the cell is big enough. Hovering a cell explains it in a tooltip.
+
+Up to COUNTS_MAX_CLASSES classes each cell is painted on its own. Beyond that (an image folder
+can have 1000 classes: a million cells) the cells are one image, drawn scaled in a single call;
+where the widget has fewer pixels than classes, each pixel shows the largest share among the
+cells it covers (so an off-diagonal confusion never vanishes between pixels). A QImage in this
+QPainter widget, rather than a pyqtgraph ImageItem, keeps the tooltips and geometry as they are.
 """
 
 from __future__ import annotations
@@ -14,18 +20,26 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QImage,
     QPainter,
     QPaintEvent,
     QPalette,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from digitpad.gui.image_io import array_to_qimage
+from digitpad.gui.plain_text import tooltip
+
 EMPTY_TEXT = "The confusion matrix appears after the first epoch"
 HELP_TEXT = ("Rows: the true class; columns: the class the model predicted. Colour: the share of "
              "each true class given to each prediction (the diagonal is the per-class accuracy). "
              "Hover a cell for details.")
+MANY_TEXT = (" With this many classes only some are named, and where a pixel covers several "
+             "cells it shows the largest share among them.")
 LABEL_MAX_PX = 90  # longer class names are elided
 MARGIN = 6.0
+COUNTS_MAX_CLASSES = 64  # above this the cells are drawn as one image, without counts
+MIN_CELL = 0.01  # px: even 10,000 classes fit the widget
 
 # Viridis at 0, 0.25, 0.5, 0.75, 1 (perceptually uniform, readable in grey and for most CVD).
 _STOPS = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
@@ -47,8 +61,21 @@ def text_colour_for(rgb: np.ndarray) -> QColor:
     return QColor(Qt.GlobalColor.black if luminance > 0.45 else Qt.GlobalColor.white)
 
 
+def heat_image(fractions: np.ndarray, block: int = 1) -> QImage:
+    """The row shares as an RGB image, one pixel per `block`×`block` cells showing their largest
+    share (the matrix is padded with zeros to a multiple of `block`)."""
+    n = len(fractions)
+    if block > 1:
+        m = -(-n // block)
+        padded = np.zeros((m * block, m * block))
+        padded[:n, :n] = fractions
+        fractions = padded.reshape(m, block, m, block).max(axis=(1, 3))
+    return array_to_qimage(colour_map(fractions))
+
+
 class ConfusionMatrixView(QWidget):
-    """Heat map of an N×N count matrix (rows true, columns predicted), for 2 to ~40 classes."""
+    """Heat map of an N×N count matrix (rows true, columns predicted), 2 to thousands of classes
+    (counts in the cells up to COUNTS_MAX_CLASSES)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +83,8 @@ class ConfusionMatrixView(QWidget):
         self._names: list[str] = []
         self._fractions = np.zeros((0, 0))
         self._colours = np.zeros((0, 0, 3), dtype=np.uint8)
+        self._widest_name = 0.0
+        self._images: dict[int, QImage] = {}  # block size -> heat map image (many classes)
         self.setToolTip(HELP_TEXT)
         self.setMouseTracking(True)
         self.setMinimumSize(160, 160)
@@ -77,12 +106,17 @@ class ConfusionMatrixView(QWidget):
         self._matrix, self._names = counts, names
         totals = counts.sum(axis=1, keepdims=True)
         self._fractions = counts / np.maximum(totals, 1)
-        self._colours = colour_map(self._fractions)
+        # per-cell colours only where cells are painted one by one; the image is made on paint
+        small = n <= COUNTS_MAX_CLASSES
+        self._colours = colour_map(self._fractions) if small else np.zeros((0, 0, 3), np.uint8)
+        self._images = {}
+        metrics = QFontMetricsF(self.font())
+        self._widest_name = max((metrics.horizontalAdvance(name) for name in names), default=0.0)
         self.update()
 
     def clear(self) -> None:
         """Back to the empty state."""
-        self._matrix, self._names = None, []
+        self._matrix, self._names, self._images = None, [], {}
         self.update()
 
     def matrix(self) -> np.ndarray | None:
@@ -92,6 +126,8 @@ class ConfusionMatrixView(QWidget):
     # --- geometry -------------------------------------------------------------------------
     def _label_font(self, cell: float) -> QFont:
         font = QFont(self.font())
+        if len(self._names) > COUNTS_MAX_CLASSES:
+            return font  # only every so many names is shown: keep them readable
         size = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
         font.setPointSizeF(max(5.0, min(size, cell * 0.55)))
         return font
@@ -101,7 +137,7 @@ class ConfusionMatrixView(QWidget):
         n = 0 if self._matrix is None else len(self._matrix)
         metrics = QFontMetricsF(self.font())
         line = metrics.height()
-        widest = max((metrics.horizontalAdvance(name) for name in self._names), default=0.0)
+        widest = self._widest_name  # measured once per matrix: thousands of names add up
         label_w = min(widest, LABEL_MAX_PX) + MARGIN
         left = MARGIN + line + MARGIN + label_w  # "true" caption, then row labels
         available_w = self.width() - left - MARGIN
@@ -109,7 +145,7 @@ class ConfusionMatrixView(QWidget):
         def cell_side(rotated: bool) -> float:
             bottom = line + MARGIN + (label_w if rotated else line + MARGIN)  # names, caption
             available_h = self.height() - bottom - MARGIN
-            return max(1.0, min(available_w, available_h) / max(1, n))
+            return max(MIN_CELL, min(available_w, available_h) / max(1, n))
 
         cell = cell_side(False)
         rotated = widest + 4 > cell
@@ -152,10 +188,12 @@ class ConfusionMatrixView(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cell = self.cell_at(event.pos())
             if cell is None:
-                QToolTip.showText(event.globalPos(), HELP_TEXT, self)
+                many = self._matrix is not None and len(self._matrix) > COUNTS_MAX_CLASSES
+                QToolTip.showText(event.globalPos(), HELP_TEXT + (MANY_TEXT if many else ""), self)
             else:
                 rect = self.cell_rect(*cell).toAlignedRect()
-                QToolTip.showText(event.globalPos(), self.describe_cell(*cell), self, rect)
+                text = tooltip(self.describe_cell(*cell))  # class names are plain text
+                QToolTip.showText(event.globalPos(), text, self, rect)
             return True
         return super().event(event)
 
@@ -181,6 +219,9 @@ class ConfusionMatrixView(QWidget):
     def _paint_cells(self, painter: QPainter, grid: QRectF, cell: float) -> None:
         assert self._matrix is not None
         n = len(self._matrix)
+        if n > COUNTS_MAX_CLASSES:
+            self._paint_image(painter, grid, cell)
+            return
         font = QFont(self.font())
         metrics = QFontMetricsF(font)
         widest = metrics.horizontalAdvance(str(int(self._matrix.max(initial=0))))
@@ -198,16 +239,36 @@ class ConfusionMatrixView(QWidget):
         painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
         painter.drawRect(grid)
 
+    def _paint_image(self, painter: QPainter, grid: QRectF, cell: float) -> None:
+        """All cells in one drawImage call (nearest neighbour: sharp cell edges)."""
+        n = len(self._fractions)
+        pixels = max(1, int(grid.width() * self.devicePixelRatioF()))
+        block = max(1, -(-n // pixels))  # classes per image pixel, rounded up
+        image = self._images.get(block)
+        if image is None:
+            image = self._images[block] = heat_image(self._fractions, block)
+        side = image.width() * block * cell  # the last block may overhang the grid: clip it
+        painter.save()
+        painter.setClipRect(grid)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(QRectF(grid.left(), grid.top(), side, side), image)
+        painter.restore()
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawRect(grid)
+
     def _paint_labels(self, painter: QPainter, grid: QRectF, cell: float, rotated: bool) -> None:
         n = len(self._names)
         font = self._label_font(cell)
         painter.setFont(font)
         metrics = QFontMetricsF(font)
-        every = max(1, int(np.ceil(metrics.height() / max(cell, 1.0))))  # skip names if crowded
+        spacing = metrics.height() * (1.5 if n > COUNTS_MAX_CLASSES else 1.0)
+        every = max(1, int(np.ceil(spacing / max(cell, MIN_CELL))))  # skip names if crowded
         label_w = LABEL_MAX_PX
+        span = max(cell, metrics.height())  # a name is never clipped to a sub-pixel cell
         for i in range(0, n, every):
             name = metrics.elidedText(self._names[i], Qt.TextElideMode.ElideRight, label_w)
-            row_rect = QRectF(0, grid.top() + i * cell, grid.left() - MARGIN, cell)
+            row_rect = QRectF(0, grid.top() + (i + 0.5) * cell - span / 2, grid.left() - MARGIN,
+                              span)
             painter.drawText(row_rect, Qt.AlignmentFlag.AlignRight
                              | Qt.AlignmentFlag.AlignVCenter, name)
             x = grid.left() + (i + 0.5) * cell
@@ -215,7 +276,7 @@ class ConfusionMatrixView(QWidget):
                 painter.save()
                 painter.translate(x, grid.bottom() + MARGIN / 2)
                 painter.rotate(-90)
-                painter.drawText(QRectF(-label_w, -cell / 2, label_w, cell),
+                painter.drawText(QRectF(-label_w, -span / 2, label_w, span),
                                  Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
                 painter.restore()
             else:

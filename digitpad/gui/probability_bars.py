@@ -1,15 +1,24 @@
-"""ProbabilityBars: a bar per class with its name and percentage; the top one highlighted."""
+"""ProbabilityBars: a bar per class with its name and percentage; the top one highlighted.
+
+Up to MAX_ALL_ROWS classes every class has a row, in class order. A model with more (an image
+folder can have 1000 classes) shows the TOP_ROWS most probable classes, most probable first,
+and one line for the rest ("… and 988 more classes, 3.1% together"), so the widget stays a
+dozen rows tall and each repaint stays cheap whatever the class count.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_ROW = 14
 MAX_ROW = 30
+MAX_ALL_ROWS = 40  # up to this many classes, one row each
+TOP_ROWS = 12  # beyond that, rows for the most probable classes and a line for the rest
 
 
 class ProbabilityBars(QWidget):
@@ -19,6 +28,8 @@ class ProbabilityBars(QWidget):
         super().__init__(parent)
         self._names: list[str] = []
         self._values: list[float] | None = None
+        self._rows: list[int] = []  # the classes that have a row, top to bottom
+        self._widest = ("", 0.0)  # (bold font key, widest class name in it)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setToolTip("How sure the model is of each class")
         self.setAccessibleName("Class probabilities")
@@ -28,6 +39,10 @@ class ProbabilityBars(QWidget):
         """The classes, one row each (clears the probabilities)."""
         self._names = [str(name) for name in names]
         self._values = None
+        self._widest = ("", 0.0)
+        self._rows = list(range(min(len(self._names), self._row_limit())))
+        self.setToolTip("How sure the model is of each class" if len(self._names) <= MAX_ALL_ROWS
+                        else f"How sure the model is of its {TOP_ROWS} most likely classes")
         self.updateGeometry()
         self._changed()
 
@@ -36,11 +51,15 @@ class ProbabilityBars(QWidget):
         if len(values) != len(self._names):
             raise ValueError(f"{len(values)} probabilities for {len(self._names)} classes")
         self._values = [float(v) for v in values]
+        if len(self._names) > MAX_ALL_ROWS:  # the most probable first (ties: class order)
+            order = np.argsort(-np.nan_to_num(np.asarray(self._values)), kind="stable")
+            self._rows = order[:TOP_ROWS].tolist()
         self._changed()
 
     def clear_probabilities(self) -> None:
         """No prediction: empty bars."""
         self._values = None
+        self._rows = list(range(min(len(self._names), self._row_limit())))
         self._changed()
 
     def probabilities(self) -> list[float] | None:
@@ -54,8 +73,40 @@ class ProbabilityBars(QWidget):
         return max(range(len(self._values)), key=self._values.__getitem__)
 
     def class_names(self) -> list[str]:
-        """The class names, in row order."""
+        """The class names, in class order."""
         return list(self._names)
+
+    def shown_rows(self) -> list[int]:
+        """The indices of the classes that have a bar, top to bottom."""
+        return list(self._rows)
+
+    def more_text(self) -> str:
+        """The line for the classes without a bar ('' when every class has one)."""
+        hidden = len(self._names) - len(self._rows)
+        if hidden <= 0:
+            return ""
+        text = f"… and {hidden:,} more classes"
+        if self._values is not None:
+            rest = max(0.0, 1.0 - sum(self._values[i] for i in self._rows))
+            text += f", {rest:.1%} together"
+        return text
+
+    def _row_limit(self) -> int:
+        return len(self._names) if len(self._names) <= MAX_ALL_ROWS else TOP_ROWS
+
+    def _widest_name(self) -> float:
+        """The widest class name in bold (the top row's font), measured once per class list and
+        font: the bars stay put as the top classes change, and a paint measures no names."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        if self._widest[0] != bold.key():
+            metrics = QFontMetricsF(bold)
+            widest = max((metrics.horizontalAdvance(name) for name in self._names), default=0.0)
+            self._widest = (bold.key(), widest)
+        return self._widest[1]
+
+    def _line_count(self) -> int:
+        return len(self._rows) + (1 if len(self._names) > len(self._rows) else 0)
 
     def _changed(self) -> None:
         top = self.top_index()
@@ -67,10 +118,10 @@ class ProbabilityBars(QWidget):
 
     # --- painting ---------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(260, max(1, len(self._names)) * 24 + 8)
+        return QSize(260, max(1, self._line_count()) * 24 + 8)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(160, max(1, len(self._names)) * MIN_ROW + 8)
+        return QSize(160, max(1, self._line_count()) * MIN_ROW + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         if not self._names:
@@ -78,10 +129,9 @@ class ProbabilityBars(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
-        row = max(MIN_ROW, min(MAX_ROW, (self.height() - 8) / len(self._names)))
+        row = max(MIN_ROW, min(MAX_ROW, (self.height() - 8) / self._line_count()))
         metrics = painter.fontMetrics()
-        name_width = min(self.width() * 0.4,
-                         max(metrics.horizontalAdvance(name) for name in self._names) + 10)
+        name_width = min(self.width() * 0.4, self._widest_name() + 10)
         percent_width = metrics.horizontalAdvance("100.0%") + 8
         bar_left, bar_width = name_width, max(10.0, self.width() - name_width - percent_width)
         top_index = self.top_index()
@@ -91,8 +141,9 @@ class ProbabilityBars(QWidget):
         muted = palette.color(QPalette.ColorRole.Mid)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         text = palette.color(QPalette.ColorRole.WindowText)
-        for i, name in enumerate(self._names):
-            y = 4 + i * row
+        for line, i in enumerate(self._rows):
+            name = self._names[i]
+            y = 4 + line * row
             is_top = i == top_index
             painter.setFont(bold if is_top else regular)
             painter.setPen(text)
@@ -113,4 +164,12 @@ class ProbabilityBars(QWidget):
             percent = "–" if value is None else f"{100 * value:.1f}%"
             painter.drawText(QRectF(bar_left + bar_width + 4, y, percent_width - 4, row),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, percent)
+        more = self.more_text()
+        if more:
+            painter.setFont(regular)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(QRectF(0, 4 + len(self._rows) * row, self.width(), row),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                             painter.fontMetrics().elidedText(more, Qt.TextElideMode.ElideRight,
+                                                              self.width()))
         painter.end()
