@@ -66,6 +66,7 @@ class TrainTab(QWidget):
         self.pause_button.setEnabled(False)
         self.stop_button.setEnabled(False)
         self._class_names: list[str] = []
+        self._stepped = False  # whether the current run took a training step
         self._choices = BackgroundCall(_training_choices, self)
         self._layout()
         self._connect()
@@ -127,6 +128,7 @@ class TrainTab(QWidget):
         run.started.connect(self._started)
         run.progress.connect(self.progress.show_step)
         run.steps.connect(self.loss_chart.append_steps)
+        run.steps.connect(self._steps_arrived)
         run.epochEnded.connect(self._epoch_ended)
         run.finished.connect(self._finished)
         run.failed.connect(self._failed)
@@ -159,6 +161,7 @@ class TrainTab(QWidget):
         self.confusion.clear()
         self.gallery.clear()
         self.progress.show_busy("Loading the dataset…")
+        self._stepped = False
         self.run.start(self.form.values(), self.form.model_name())
         self._set_running(True)
         self.status.emit("Training started")
@@ -203,6 +206,9 @@ class TrainTab(QWidget):
         self._class_names = class_names
         self.progress.show_text(f"Training on {len(class_names)} classes…")
 
+    def _steps_arrived(self, _steps: list, _losses: list) -> None:
+        self._stepped = True
+
     def _epoch_ended(self, end: dict[str, Any]) -> None:
         self.loss_chart.add_epoch(end["global_step"], end["train_loss"], end["val_loss"])
         self.accuracy_chart.add_epoch(end["epoch"], end["train_accuracy"], end["val_accuracy"])
@@ -217,20 +223,27 @@ class TrainTab(QWidget):
         accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
         took = f"Took {format_duration(result['elapsed'])}."
         score = f"{which} accuracy {accuracy:.2%}. " if accuracy is not None else ""
-        saved = result["saved"]
-        self.progress.show_text(f"{result['reason'].capitalize()}. {score}{took}"
-                                + (" Saved to your model library." if saved else ""))
+        saved, problem = result["saved"], result.get("save_problem", "")
+        where = " Saved to your model library." if saved and not problem else (
+            " Saved elsewhere: see the message above." if saved
+            else " Not saved: see the message above." if problem else "")
+        self.progress.show_text(f"{result['reason'].capitalize()}. {score}{took}{where}")
         text = f"{result['message']} {score}{took}"
+        if problem:  # the run ran: say so, and where its model went (if anywhere)
+            text += f" {problem}"
         if saved:
-            text += f" Saved as {saved}; it is ready on the Draw tab."
-        failed = result["reason"] == "diverged"
+            text += (f" Saved as {saved} instead, so the run is not lost." if problem
+                     else f" Saved as {saved}; it is ready on the Draw tab.")
+        failed = result["reason"] == "diverged" or bool(problem)
         self.messages.show_message(text, error=failed, timeout_ms=0 if failed else 15_000)
         if saved:
             self.modelSaved.emit(saved)
 
     def _failed(self, message: str) -> None:
         self.progress.reset()
-        self.progress.show_text("Training did not run.")
+        # an error after steps were taken ended a run that ran (nothing was worth saving yet)
+        self.progress.show_text("Training stopped by an error." if self._stepped
+                                else "Training did not run.")
         if self.messages.action_button().isHidden():  # keep a dataset message and its button
             self.messages.show_message(message, error=True)
 

@@ -119,14 +119,18 @@ class _Worker(QObject):
     def _run(self) -> None:
         from digitpad.core.config import TrainConfig
         from digitpad.core.datasets import load_dataset
-        from digitpad.core.library import library_path_for
         from digitpad.core.models.registry import get_spec
+        from digitpad.core.paths import model_library_dir
         from digitpad.core.records import EpochEnd, Finished, Notice, Step
+        from digitpad.core.saving import check_writable, safe_stem
         from digitpad.core.training import train
 
         _yield_cpu_to_the_gui()
         config = TrainConfig.from_dict(self._values)
         config = replace(config, threads=config.threads or training_threads()).resolved()
+        # before any training time is spent: the name is reserved only when saving (saving.py)
+        check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
+                       "the trained model")
         self.notice.emit(f"Loading {config.dataset}…")
         dataset = load_dataset(
             config.dataset, data_dir=config.data_dir, val_split=config.val_split,
@@ -145,14 +149,24 @@ class _Worker(QObject):
                 self.notice.emit(record.message)
             elif isinstance(record, Finished):
                 self._flush()
-                saved = ""
-                if record.model is not None:
-                    saved = record.save(str(library_path_for(self._save_name)))
+                saved, problem = self._save(record)
                 self.finished.emit({
                     "reason": record.reason, "message": record.message,
                     "best_epoch": record.best_epoch, "metrics": dict(record.metrics),
-                    "elapsed": record.elapsed, "saved": saved,
+                    "elapsed": record.elapsed, "saved": saved, "save_problem": problem,
                 })
+
+    def _save(self, record: Any) -> tuple[str, str]:
+        """(saved path or "", why it is not where asked or not saved at all, or "")."""
+        from digitpad.core.saving import save_run
+
+        if record.model is None:
+            return "", ""
+        try:
+            result = save_run(record, None, self._save_name)
+        except DigitpadError as exc:  # no folder at all took it: the run still ran
+            return "", str(exc)
+        return result.path, result.problem
 
     def _data_progress(self, what: str, done: int, total: int | None) -> None:
         if self._control.stop_requested:
@@ -225,7 +239,8 @@ class TrainingRun(QObject):
     progress(dict: the latest Step's fields + eta (s, -1 unknown) + paused: True once the
     loop is held by a pause), steps(global steps, losses),
     epochEnded(dict: EpochEnd's fields, misclassified as dicts with uint8 `image` arrays),
-    finished(dict: reason, message, best_epoch, metrics, elapsed, saved path or ""),
+    finished(dict: reason, message, best_epoch, metrics, elapsed, saved path or "",
+    save_problem: why it was saved elsewhere than asked, or not at all, or ""),
     failed(message), datasetFailed(message; also followed by failed) and ended() once the
     thread has finished, after finished or failed.
     """
