@@ -21,6 +21,7 @@ from torchvision.datasets.folder import IMG_EXTENSIONS, has_file_allowed_extensi
 
 from digitpad.core.errors import DatasetError
 
+NOT_AN_IMAGE = "not an image file"  # the reason given for a file without an image extension
 Identity = tuple[int, int]  # (st_dev, st_ino): one real folder, however it is reached
 
 
@@ -114,7 +115,7 @@ class FolderWalk:
                     if has_file_allowed_extension(entry.name, IMG_EXTENSIONS):
                         files.append(path)
                     else:
-                        self._skip(path, "not an image file")
+                        self._skip(path, NOT_AN_IMAGE)
                 elif kind == "special":
                     self._skip(path, "not a regular file (a FIFO, socket or device), not opened")
             stack.extend(reversed(subfolders))  # first sub-folder on top: depth first, in order

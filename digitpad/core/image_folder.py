@@ -14,7 +14,7 @@ import torchvision.transforms.functional as TF
 from PIL import Image
 
 from digitpad.core.errors import DatasetError, ImageError
-from digitpad.core.folder_walk import FolderWalk
+from digitpad.core.folder_walk import NOT_AN_IMAGE, FolderWalk
 from digitpad.core.idx import IDX_NAMES, find_idx
 from digitpad.core.images import open_image
 from digitpad.core.safe_text import printable
@@ -75,7 +75,8 @@ def load_image_folder(root: Path, val_split: float, seed: int, channels: int, si
         files = [files[i] for i in subset(len(files), limit, seed)]
     _check_memory(len(files) + len(val_files), channels, size, root)
     full, usable, bad = _decode(files + val_files, channels, size, root, progress)
-    skipped = walk.skipped + bad
+    notes = [s for s in walk.skipped if s.endswith(NOT_AN_IMAGE)]  # the least telling: last
+    skipped = bad + [s for s in walk.skipped if not s.endswith(NOT_AN_IMAGE)] + notes
     n_train = sum(usable[: len(files)])
     if limit is None:
         present = set(full.labels[:n_train].tolist())

@@ -174,3 +174,15 @@ def test_a_train_or_val_folder_linked_out_or_twice_is_refused(tmp_path: Path, ta
     with pytest.raises(DatasetError, match=r"cannot be used: val: (a link to .*outside the data"
                                            r" set folder|the same folder as the training)"):
         load_within(root)
+
+
+def test_unreadable_images_are_listed_before_mere_non_images(tmp_path: Path) -> None:
+    root = tiny_set(tmp_path / "ds", classes=2, per_class=3)
+    for i in range(12):
+        (root / "c0" / f"a{i:02}.txt").write_text("notes sorted before the broken image")
+    (root / "c1" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    os.symlink(".", root / "c1" / "loop")
+    ds = load_within(root)
+    listed = ds.description.split("14 files skipped: ", 1)[1].split("; ")
+    assert listed[0].startswith("c1/broken.png: ") and listed[1].startswith("c1/loop: ")
+    assert listed[2] == "c0/a00.txt: not an image file" and listed[-1] == "and 4 more"
