@@ -110,7 +110,7 @@ def skipped_note(skipped: list[str], shown: int = SKIPPED_SHOWN) -> str:
     line, each entry made printable and cut short (names come from the user's files)."""
     if not skipped:
         return ""
-    listed = "; ".join(printable(s, SKIPPED_CHARS) for s in skipped[:shown])
+    listed = "; ".join(printable(s.rstrip("."), SKIPPED_CHARS) for s in skipped[:shown])
     more = f"; and {len(skipped) - shown:,} more" if len(skipped) > shown else ""
     return f"; {len(skipped):,} file{'s' if len(skipped) != 1 else ''} skipped: {listed}{more}"
 
