@@ -74,8 +74,11 @@ def load_dataset(
     """Load "mnist", "fashion-mnist", a folder of IDX files or a class-per-folder image set."""
     _check_options(val_split, limit)
     key = str(source).strip().lower().replace("_", "-")
-    where = paths.data_dir(data_dir) if key in KNOWN else paths.expand_user(
-        source, "The data set folder")
+    try:
+        where = paths.data_dir(data_dir) if key in KNOWN else paths.expand_user(
+            source, "The data set folder")
+    except paths.PathError as exc:  # a DatasetError, so the app offers to choose a folder
+        raise DatasetError(str(exc)) from None
     try:
         if key in KNOWN:
             return _load_known(key, where.absolute(), val_split, seed, download, progress, limit)

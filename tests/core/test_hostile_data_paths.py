@@ -163,11 +163,11 @@ def test_tilde_of_a_user_who_does_not_exist(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv(paths.DATA_DIR_ENV, bad)
     with pytest.raises(DigitpadError, match=f"DIGITPAD_MODEL_DIR '{bad}' starts with ~"):
         paths.model_library_dir()
-    with pytest.raises(DigitpadError, match=f"DIGITPAD_DATA_DIR '{bad}'"):
-        load_dataset("mnist")
-    with pytest.raises(DigitpadError, match="The data folder"):
+    with pytest.raises(DatasetError, match=f"DIGITPAD_DATA_DIR '{bad}'"):  # the app offers
+        load_dataset("mnist")                                              # a folder then
+    with pytest.raises(DatasetError, match="The data folder"):
         load_dataset("mnist", data_dir=bad)
-    with pytest.raises(DigitpadError, match="The data set folder"):
+    with pytest.raises(DatasetError, match="The data set folder"):
         load_dataset(bad)
     assert paths.shown_data_dir() == bad  # the Train tab's placeholder: shown, not raised
     assert paths.expand_user("~") == Path.home()
