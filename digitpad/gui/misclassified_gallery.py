@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.gui.image_io import array_to_qimage
+from digitpad.gui.plain_text import tooltip
 
 MAX_SHOWN = 64
 THUMB = 56  # thumbnails are 56×56 (28×28 digits scaled 2× with nearest neighbour)
@@ -82,10 +83,10 @@ class MisclassifiedGallery(QWidget):
             self.list.clear()
             for item in ordered[:MAX_SHOWN]:
                 widget_item = QListWidgetItem(QIcon(thumbnail(item["image"])), caption(item))
-                widget_item.setToolTip(
+                widget_item.setToolTip(tooltip(  # class names are plain text
                     f"True class: {item['true_name']} ({item['true']}); predicted: "
                     f"{item['predicted_name']} ({item['predicted']}) with "
-                    f"{item['confidence']:.1%} confidence")
+                    f"{item['confidence']:.1%} confidence"))
                 widget_item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter
                                              | Qt.AlignmentFlag.AlignTop)
                 self.list.addItem(widget_item)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.gui.plain_text import plain_label
+
+MAX_SHOWN = 60  # characters of a class name shown; a longer one is cut with an ellipsis
 
 
 class PredictionLabel(QWidget):
@@ -19,6 +21,8 @@ class PredictionLabel(QWidget):
         for label in (self._big, self._small):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # a long class name is clipped, never widening the window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(self._big)
@@ -38,7 +42,7 @@ class PredictionLabel(QWidget):
         size = base * (3.6 if len(name) <= 3 else 2.0 if len(name) <= 12 else 1.4)
         self._big.setFont(self._font(size, True))
         self._big.setForegroundRole(QPalette.ColorRole.WindowText)
-        self._big.setText(name)
+        self._big.setText(name if len(name) <= MAX_SHOWN else name[:MAX_SHOWN - 1] + "…")
         self._small.setText(f"{100 * confidence:.1f}% sure")
         self._small.show()
         self._text = f"{name} — {100 * confidence:.1f}%"

@@ -81,6 +81,26 @@ def test_a_model_that_fails_on_every_drawing_is_refused_and_the_previous_one_sta
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("change", [{"mode": "bogus"}, {"channels": 3}],
+                         ids=["unknown preprocess mode", "channels do not match"])
+def test_a_real_file_that_would_fail_on_every_drawing(window, qtbot, tmp_path, change):
+    import torch
+
+    payload = torch.load(BUNDLED, weights_only=True)
+    payload["meta"]["preprocess"].update(change)
+    bad = tmp_path / "would-fail.pt"
+    torch.save(payload, bad)
+    tab = window.draw_tab
+    before = tab.model_path
+    with qtbot.waitSignal(window.service.modelFailed, timeout=30_000) as failed:
+        tab.use_model(str(bad))
+    assert "would-fail.pt" in failed.args[1]
+    assert tab.model_path == before and "would-fail.pt" in tab.messages.text()
+    assert idle_cpu_seconds(qtbot, 600) < 0.3
+    draw_digit(tab.canvas, "1")
+    qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=10_000)
+
+
 def test_a_prediction_that_fails_is_reported_once_and_not_retried(window, qtbot, monkeypatch):
     tab = window.draw_tab
     calls = failing_predictions(monkeypatch)  # the model in use fails from now on
@@ -161,3 +181,29 @@ def test_opening_a_fifo_as_a_model_never_hangs_the_window(window, qtbot, tmp_pat
         while not wait_for_daemons(0.2) and time.monotonic() < deadline:
             _release_fifo(fifo)
     assert wait_for_daemons(5)
+
+
+def test_a_fifo_in_the_library_is_listed_as_unusable(qtbot, library, monkeypatch):
+    from digitpad.gui.background_call import wait_for_daemons
+    from digitpad.gui.train_tab import TrainTab
+
+    monkeypatch.setattr(TrainTab, "load_choices", lambda self: None)
+    library.mkdir(parents=True)
+    fifo = library / "fifo.pt"
+    os.mkfifo(fifo)
+    (library / "link-to-fifo.pt").symlink_to(fifo)
+    try:
+        window = open_main_window(qtbot, library, monkeypatch)  # the bundled model loads
+        picker = window.draw_tab.picker
+        for name in ("fifo.pt", "link-to-fifo.pt"):
+            index = picker.findData(str(library / name))
+            assert index >= 0 and not picker.model().item(index).isEnabled()
+        draw_digit(window.draw_tab.canvas, "1")
+        qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=5_000)
+        began = time.monotonic()
+        window.close()
+        assert time.monotonic() - began < 2.0
+    finally:
+        deadline = time.monotonic() + 10
+        while not wait_for_daemons(0.2) and time.monotonic() < deadline:
+            _release_fifo(fifo)
