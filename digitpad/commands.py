@@ -29,7 +29,8 @@ def _download_progress() -> Any:
         bar = bars.get(what)
         if bar is None:
             unit = "B" if what != "loading images" else "img"
-            bar = bars[what] = tqdm(total=total, desc=what, unit=unit, unit_scale=unit == "B",
+            bar = bars[what] = tqdm(total=total, desc=_shown(what), unit=unit,
+                                    unit_scale=unit == "B",
                                     leave=False, file=sys.stderr)
         bar.update(done - bar.n)
         if total is not None and done >= total:
