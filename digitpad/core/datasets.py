@@ -84,9 +84,9 @@ def load_dataset(
             return _load_known(key, where.absolute(), val_split, seed, download, progress, limit)
         return _load_folder(where.absolute(), source, val_split, seed, channels, image_size,
                             limit, progress)
-    except OSError as exc:  # e.g. a folder without search permission: is_dir() raises
-        raise DatasetError(f"Cannot read {where} ({exc.strerror or exc}); check its "
-                           "permissions.") from None
+    except OSError as exc:  # a folder without search permission, a name too long: is_dir()
+        advice = "check its permissions" if isinstance(exc, PermissionError) else "check the path"
+        raise DatasetError(f"Cannot read {where} ({exc.strerror or exc}); {advice}.") from None
 
 
 def _load_known(key: str, root: Path, val_split: float, seed: int, download: bool,

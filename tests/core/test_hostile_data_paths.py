@@ -181,3 +181,13 @@ def test_tilde_of_a_user_who_does_not_exist_from_the_cli(env: str, args: tuple[s
                                                         ) -> None:
     result = run_digitpad(*args, env={env: f"~{NO_USER}/x"})
     assert_one_line(result, env, f"there is no user '{NO_USER}'")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"source": "/tmp/" + "a" * 5000},
+    {"source": "mnist", "data_dir": "/tmp/" + "a" * 5000},
+    {"source": "/tmp/" + "b/" * 2500},
+])
+def test_5000_character_data_paths_are_one_line(kwargs: dict, no_network: None) -> None:
+    with pytest.raises(DatasetError, match=r"\(File name too long\); check the path\.$"):
+        load_dataset(**kwargs)
