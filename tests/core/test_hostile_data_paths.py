@@ -191,3 +191,14 @@ def test_tilde_of_a_user_who_does_not_exist_from_the_cli(env: str, args: tuple[s
 def test_5000_character_data_paths_are_one_line(kwargs: dict, no_network: None) -> None:
     with pytest.raises(DatasetError, match=r"\(File name too long\); check the path\.$"):
         load_dataset(**kwargs)
+
+
+def test_download_file_refuses_a_folder_that_cannot_hold_it(tmp_path: Path,
+                                                            no_network: None) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(DatasetError, match="afile is a file, not a folder"):
+        download.download_file("http://127.0.0.1:9/x.gz", afile / "sub" / "x.gz")
+    with pytest.raises(DatasetError, match="cannot create /proc/self/sub"):
+        download.download_file("http://127.0.0.1:9/x.gz", Path("/proc/self/sub/x.gz"))
+    assert afile.read_text() == "x"
