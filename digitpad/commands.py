@@ -170,19 +170,22 @@ def run_eval(args: argparse.Namespace) -> int:
     from digitpad.core.datasets import load_dataset
     from digitpad.core.evaluation import evaluate
     from digitpad.core.library import resolve_model
+    from digitpad.core.safe_text import json_safe, printable
 
     path = resolve_model(args.model)
-    model, meta = load_model(path)
-    config = meta.get("config", {})
+    model, meta = load_model(path)  # the metadata is validated: types and ranges hold
+    config = meta.get("config") or {}
+    val_split, seed = config.get("val_split"), config.get("seed")
     dataset = load_dataset(
-        args.dataset, data_dir=args.data_dir, val_split=config.get("val_split", 0.1),
-        seed=config.get("seed", 0), channels=int(meta["in_channels"]),
-        image_size=int(meta["image_size"]), progress=_download_progress(), limit=args.limit,
+        args.dataset, data_dir=args.data_dir, val_split=0.1 if val_split is None else val_split,
+        seed=seed or 0, channels=meta["in_channels"], image_size=meta["image_size"],
+        progress=_download_progress(), limit=args.limit,
     )
     names = list(meta["class_names"])
+    model_name, data_name = printable(path.name), printable(dataset.name)
     if len(dataset.class_names) != len(names):
         raise DigitpadError(
-            f"{path.name} knows {len(names)} classes but {dataset.name} has "
+            f"{model_name} knows {len(names)} classes but {data_name} has "
             f"{len(dataset.class_names)}; evaluate it on the kind of data it was trained on."
         )
     split = dataset.test if dataset.test is not None else dataset.val
@@ -190,21 +193,22 @@ def run_eval(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     result = evaluate(model, split, meta["mean"], meta["std"], len(names))
     if args.json:
-        print(json.dumps({
+        print(json.dumps(json_safe({
             "model": str(path), "dataset": dataset.name, "split": which, "images": len(split),
             "accuracy": result.accuracy, "loss": result.loss,
             "per_class": dict(zip(names, result.per_class)), "confusion": result.confusion,
-        }))
+        }), allow_nan=False))
         return 0
-    print(f"{path.name} on {dataset.name} ({which} split, {len(split):,} images, "
+    print(f"{model_name} on {data_name} ({which} split, {len(split):,} images, "
           f"{time.perf_counter() - start:.1f}s): accuracy {result.accuracy:.2%}, "
           f"loss {result.loss:.4f}")
-    width = max(len(n) for n in names)
-    print("per class: " + "  ".join(f"{n}: {a:.1%}" for n, a in zip(names, result.per_class)))
+    shown = [printable(n, 40) for n in names]  # class names come from the file
+    width = max(len(n) for n in shown)
+    print("per class: " + "  ".join(f"{n}: {a:.1%}" for n, a in zip(shown, result.per_class)))
     print("confusion (rows: true, columns: predicted):")
     cell = max(5, max(len(str(v)) for row in result.confusion for v in row) + 1)
     print(" " * (width + 1) + "".join(f"{i:>{cell}}" for i in range(len(names))))
-    for name, row in zip(names, result.confusion):
+    for name, row in zip(shown, result.confusion):
         print(f"{name:>{width}} " + "".join(f"{v:>{cell}}" for v in row))
     return 0
 
@@ -214,15 +218,16 @@ def run_predict(args: argparse.Namespace) -> int:
     from digitpad.core.images import open_image
     from digitpad.core.library import resolve_model
     from digitpad.core.predictor import Predictor
+    from digitpad.core.safe_text import json_safe, printable
 
-    predictor = Predictor.from_file(resolve_model(args.model))
+    predictor = Predictor.from_file(resolve_model(args.model))  # refused unless it predicts
     results, failures = [], 0
     for image_path in args.images:
         try:
             prediction = predictor.predict(open_image(image_path))
         except ImageError as exc:
             failures += 1
-            print(f"digitpad: error: {exc}", file=sys.stderr)
+            print(f"digitpad: error: {printable(exc, 2000)}", file=sys.stderr)
             results.append({"image": image_path, "label": None, "confidence": 0.0,
                             "probabilities": {}, "no_ink": False, "error": str(exc)})
             continue
@@ -231,38 +236,44 @@ def run_predict(args: argparse.Namespace) -> int:
                         "confidence": prediction.confidence, "probabilities": probs,
                         "no_ink": prediction.no_ink})
         if not args.json:
+            shown = printable(image_path, 2000)
             if prediction.no_ink:
-                print(f"{image_path}: no ink (the image looks blank)")
+                print(f"{shown}: no ink (the image looks blank)")
             else:
-                top = ", ".join(f"{n} {p:.1%}" for n, p in prediction.top(args.top))
-                print(f"{image_path}: {top}")
+                top = ", ".join(f"{printable(n)} {p:.1%}" for n, p in prediction.top(args.top))
+                print(f"{shown}: {top}")
     if args.json:
-        print(json.dumps(results))
+        print(json.dumps(json_safe(results), allow_nan=False))
     return 1 if failures else 0
 
 
 def run_models(args: argparse.Namespace) -> int:
-    """`digitpad models`: bundled and saved models, then the architectures one can train."""
+    """`digitpad models`: bundled and saved models, then the architectures one can train.
+
+    Each library file is read on its own: a bad one is listed as unusable with its reason."""
     from digitpad.core.catalog import describe_architectures
     from digitpad.core.library import list_models
+    from digitpad.core.safe_text import json_safe, printable
 
     entries = list_models()
     if args.json:
-        print(json.dumps([
+        print(json.dumps(json_safe([
             {"name": e.name, "file": str(e.path), "bundled": e.bundled,
              "architecture": e.architecture, "dataset": e.dataset, "accuracy": e.accuracy,
              "problem": e.problem or None}
             for e in entries
-        ]))
+        ]), allow_nan=False))
         return 0
     if entries:
         print(f"{'name':<28} {'architecture':<12} {'dataset':<16} {'accuracy':>9}  file")
         for e in entries:
-            acc = f"{e.accuracy:.2%}" if e.accuracy is not None else "-"
+            name = printable(e.name, 80)  # file names and metadata are untrusted text
             if e.problem:
-                print(f"{e.name:<28} unusable: {e.problem}")
-            else:
-                print(f"{e.name:<28} {e.architecture:<12} {e.dataset:<16} {acc:>9}  {e.path}")
+                print(f"{name:<28} unusable: {printable(e.problem, 400)}")
+                continue
+            acc = f"{e.accuracy:.2%}" if e.accuracy is not None else "-"
+            print(f"{name:<28} {printable(e.architecture):<12} {printable(e.dataset, 80):<16} "
+                  f"{acc:>9}  {printable(e.path, 400)}")
     else:
         print("No trained models yet: run 'digitpad train'.")
     print("\narchitectures for 'digitpad train --model NAME':")

@@ -1,35 +1,39 @@
 """Model files: state dict + metadata in one file, saved atomically, loaded with weights_only.
 
 A checkpoint is a plain dict of tensors and JSON-like values, so `torch.load(weights_only=True)`
-can read it without running any code from the file.
+can read it without running any code from the file. A file is untrusted: only a regular file
+is opened (regular_files), its zip is checked before anything is unpacked (checkpoint_archive),
+its metadata against one schema (model_meta), and its architecture on the "meta" device before
+the weights are loaded.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import pickle
 import platform
 import tempfile
 import time
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import torch
 from torch import nn
 
 from digitpad import __version__
+from digitpad.core.checkpoint_archive import Archive, human, inspect_archive, load_payload, short
 from digitpad.core.errors import CheckpointError, DigitpadError
-from digitpad.core.models.registry import build_model, get_spec
+from digitpad.core.model_meta import validate_meta
+from digitpad.core.models.registry import build_model
+from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
+from digitpad.core.safe_text import printable
 
 FORMAT = "digitpad-checkpoint"
 FORMAT_VERSION = 1
-REQUIRED_META = (
-    "architecture", "model_options", "class_names", "in_channels", "image_size", "preprocess",
-    "mean", "std",
-)
+MAX_WEIGHT_BYTES = 2 * 2**30  # far above any architecture offered (resnet18: 45 MB)
 
 
 def _installed_version(package: str) -> str:
@@ -139,77 +143,159 @@ def _umask() -> int:
 
 
 def read_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """The state dict and metadata of a model file, or CheckpointError saying what is wrong."""
-    path = Path(path)
-    if not path.exists():
-        raise CheckpointError(f"Model file {path} does not exist.")
-    if path.is_dir():
-        raise CheckpointError(f"{path} is a folder, not a model file.")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        if "Unsupported global" in str(exc) or "Unsupported class" in str(exc):
-            raise CheckpointError(
-                f"Refused to load {path.name}: it contains Python objects that could run code "
-                "when loaded, which a digitpad model file never does."
-            ) from None
-        raise CheckpointError(f"{path.name} is not a readable model file (corrupt data).") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as exc:
-        reason = "the file is empty" if path.stat().st_size == 0 else _short(exc)
-        raise CheckpointError(f"{path.name} is not a readable model file ({reason}).") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"{path.name} is not a digitpad model file.")
-    version = payload.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise CheckpointError(
-            f"{path.name} was made by a newer digitpad (file format {version}); "
-            "update digitpad to use it."
-        )
-    meta, state = payload.get("meta"), payload.get("state_dict")
-    if not isinstance(meta, dict) or not isinstance(state, dict):
-        raise CheckpointError(f"{path.name} is damaged: its metadata or weights are missing.")
-    missing = [key for key in REQUIRED_META if key not in meta]
-    if missing:
-        raise CheckpointError(f"{path.name} is damaged: metadata lacks {', '.join(missing)}.")
+    """The state dict and metadata of a model file, all checked (see load_model)."""
+    _, state, meta = _load(path)
     return state, meta
 
 
 def read_meta(path: str | os.PathLike) -> dict[str, Any]:
-    """Just the metadata of a model file (still a safe weights-only load)."""
-    return read_checkpoint(path)[1]
+    """Just the metadata of a model file, validated; no weight is read (safe on a zip bomb)."""
+    with _opened(path) as (handle, name):
+        _, meta, _ = _read(handle, name)
+    return meta
 
 
 def load_model(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any]]:
-    """Rebuild the architecture from the file's metadata alone and load its weights (CPU)."""
-    state, meta = read_checkpoint(path)
-    name = Path(path).name
+    """Rebuild the architecture from the file's metadata alone and load its weights (CPU).
+
+    Everything is checked before anything big is allocated: the metadata against its schema,
+    the architecture on the "meta" device (no memory: does the image suit it, how many bytes
+    are its weights), the archive's declared sizes against those bytes. Only then are the
+    weights unpacked.
+    """
+    model, _, meta = _load(path)
+    return model, meta
+
+
+def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], dict[str, Any]]:
+    with _opened(path) as (handle, name):
+        archive, meta, shapes = _read(handle, name)
+        needed = _check_architecture(meta, shapes, name)
+        if archive.data_bytes > _allowance(needed):
+            raise CheckpointError(
+                f"Refused to load {name}: its weight records would unpack to "
+                f"{human(archive.data_bytes)}, but its {meta['architecture']} needs "
+                f"{human(needed)} (a zip bomb?)."
+            )
+        state = load_payload(handle, name, archive, "cpu")["state_dict"]
+    model = _build(meta, name, "cpu")
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:  # the same file gave other tensors the second time
+        raise CheckpointError(f"{name} changed while it was being read ({short(exc)}).") from None
+    for key, tensor in state.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            shown = printable(key, 80)
+            raise CheckpointError(f"{name} cannot be used: its weights hold NaN or infinity "
+                                  f"({shown}), so every prediction would be meaningless.")
+    _check_forward(model.eval(), meta, name)
+    return model, state, meta
+
+
+def _check_forward(model: nn.Module, meta: dict[str, Any], name: str) -> None:
+    """One blank image of the file's size must go through to one score per class (a forward
+    on the "meta" device would check this without computing, but its first use costs seconds)."""
+    arch, n, side = meta["architecture"], len(meta["class_names"]), meta["image_size"]
+    try:
+        with torch.inference_mode():
+            out = model(torch.zeros(1, meta["in_channels"], side, side))
+    except Exception as exc:  # noqa: BLE001 - whatever the layers object to
+        raise CheckpointError(
+            f"{name} has bad metadata: image_size {side} does not suit the {arch} "
+            f"architecture ({short(exc)})."
+        ) from None
+    if tuple(out.shape) != (1, n):
+        raise CheckpointError(f"{name} cannot be used: its {arch} gives {tuple(out.shape)} "
+                              f"scores for {n} classes.")
+
+
+@contextmanager
+def _opened(path: str | os.PathLike) -> Iterator[tuple[IO[bytes], str]]:
+    """The model file, opened only if it is a regular file (never blocks on a FIFO)."""
+    path = Path(path)
+    check_regular(path, CheckpointError, "model file")
+    name = printable(path.name or str(path))
+    try:
+        handle = open(path, "rb", opener=nonblocking_opener)
+    except OSError as exc:
+        raise CheckpointError(f"Cannot read model file {printable(path)}: "
+                              f"{exc.strerror or exc}.") from None
+    with handle:
+        if ensure_regular(handle, CheckpointError, "model file", str(path)) == 0:
+            raise CheckpointError(f"{name} is not a readable model file (the file is empty).")
+        yield handle, name
+
+
+def _read(handle: IO[bytes], name: str) -> tuple[Archive, dict[str, Any], dict[str, Any]]:
+    """The archive's declared sizes, the validated metadata and the state dict as "meta"
+    tensors (shapes, no data): nothing but the small pickle is unpacked."""
+    archive = inspect_archive(handle, name)
+    payload = load_payload(handle, name, archive, "meta")
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{name} is not a digitpad model file.")
+    version = payload.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        shown = printable(repr(version), 60)
+        raise CheckpointError(f"{name} is damaged: its format_version should be a whole number "
+                              f"from 1 (got {shown}).")
+    if version > FORMAT_VERSION:
+        raise CheckpointError(
+            f"{name} was made by a newer digitpad (file format {version}); "
+            "update digitpad to use it."
+        )
+    meta, state = payload.get("meta"), payload.get("state_dict")
+    if not isinstance(meta, dict) or not isinstance(state, dict):
+        raise CheckpointError(f"{name} is damaged: its metadata or weights are missing.")
+    validate_meta(meta, name)
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise CheckpointError(f"{name} is damaged: its weights are not a table of tensors.")
+    held = sum(t.numel() * t.element_size() for t in state.values())
+    if archive.data_bytes > _allowance(held):
+        raise CheckpointError(
+            f"Refused to load {name}: its weight records would unpack to "
+            f"{human(archive.data_bytes)}, but its weights take {human(held)} (a zip bomb?)."
+        )
+    return archive, meta, state
+
+
+def _allowance(weight_bytes: int) -> int:
+    """The most the weight records may declare: what the weights need, with a margin."""
+    return int(weight_bytes * 1.5) + 2**20
+
+
+def _build(meta: dict[str, Any], name: str, device: str) -> nn.Module:
     options = dict(meta["model_options"])
     if "pretrained" in options:
         options["pretrained"] = False  # the file holds the weights; never fetch ImageNet ones
     try:
-        get_spec(meta["architecture"])
-        model = build_model(
-            meta["architecture"], len(meta["class_names"]), int(meta["in_channels"]),
-            int(meta["image_size"]), options,
-        )
+        with torch.device(device):
+            return build_model(
+                meta["architecture"], len(meta["class_names"]), meta["in_channels"],
+                meta["image_size"], options,
+            )
     except DigitpadError as exc:
         raise CheckpointError(f"{name} cannot be used: {exc}") from None
-    except (TypeError, ValueError, KeyError) as exc:
-        raise CheckpointError(f"{name} has metadata this digitpad cannot use ({exc}).") from None
+    except (TypeError, ValueError, KeyError, RuntimeError) as exc:
+        raise CheckpointError(f"{name} has metadata this digitpad cannot use ({short(exc)}).") \
+            from None
+
+
+def _check_architecture(meta: dict[str, Any], shapes: dict[str, Any], name: str) -> int:
+    """Build the model on the "meta" device (shapes only, no memory) and check that its
+    weights fit the limit and that the file's tensors are exactly those weights; returns
+    their size in bytes."""
+    arch = meta["architecture"]
+    skeleton = _build(meta, name, "meta")
+    needed = sum(t.numel() * t.element_size() for t in skeleton.state_dict().values())
+    if needed > MAX_WEIGHT_BYTES:
+        raise CheckpointError(
+            f"Refused to load {name}: its metadata describes a {arch} of {human(needed)} "
+            f"(limit {human(MAX_WEIGHT_BYTES)})."
+        )
     try:
-        model.load_state_dict(state, strict=True)
+        skeleton.load_state_dict(shapes, strict=True)
     except RuntimeError as exc:
         raise CheckpointError(
-            f"{name} does not match the {meta['architecture']} architecture it names "
-            f"({_short(exc)})."
+            f"{name} does not match the {arch} architecture it names ({short(exc)})."
         ) from None
-    model.eval()
-    return model, meta
-
-
-def _short(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[0] if lines else type(exc).__name__
-    if len(lines) > 1 and "size mismatch" in str(exc):
-        text = next(line for line in lines if "size mismatch" in line)
-    return text[:200].rstrip(".")
+    return needed

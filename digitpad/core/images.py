@@ -11,6 +11,8 @@ from typing import IO
 from PIL import Image, ImageOps
 
 from digitpad.core.errors import ImageError
+from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
+from digitpad.core.safe_text import printable
 
 MAX_PIXELS = 64_000_000  # refuse images declaring more pixels than this (decompression bombs)
 MAX_SIDE = 2048  # images are downscaled so that their longest side is at most this
@@ -20,20 +22,19 @@ def open_image(path: str | os.PathLike) -> Image.Image:
     """Open an image file: first frame, EXIF orientation applied, longest side <= MAX_SIDE."""
     p = Path(path)
     name = p.name or str(p)
-    if not p.exists():
-        raise ImageError(f"Image file '{name}' does not exist.")
-    if p.is_dir():
-        raise ImageError(f"'{name}' is a folder, not an image file.")
+    shown = f"'{printable(name)}'"
+    # only a regular file is opened, checked without blocking (a FIFO would hang the open)
+    check_regular(p, ImageError, "image file", shown)
     try:
-        if p.stat().st_size == 0:
-            raise ImageError(f"Image file '{name}' is empty (0 bytes).")
-        with open(p, "rb") as fh:
+        with open(p, "rb", opener=nonblocking_opener) as fh:
+            if ensure_regular(fh, ImageError, "image file", shown) == 0:
+                raise ImageError(f"Image file {shown} is empty (0 bytes).")
             return _read(fh, name)
     except PermissionError:
-        raise ImageError(f"Cannot read image file '{name}': permission denied.") from None
+        raise ImageError(f"Cannot read image file {shown}: permission denied.") from None
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        raise ImageError(f"Cannot read image file '{name}': {reason}.") from None
+        raise ImageError(f"Cannot read image file {shown}: {reason}.") from None
 
 
 def image_from_bytes(data: bytes, name: str = "image") -> Image.Image:
@@ -45,6 +46,7 @@ def image_from_bytes(data: bytes, name: str = "image") -> Image.Image:
 
 def _read(fh: IO[bytes], name: str) -> Image.Image:
     """Decode an open binary stream into a loaded, upright, size-limited image."""
+    name = printable(name)  # quoted in messages a terminal shows
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from digitpad.core.errors import CheckpointError, DigitpadError
 from digitpad.core.paths import model_library_dir
+from digitpad.core.regular_files import check_regular
 from digitpad.core.resources import resource_path
+from digitpad.core.safe_text import printable
 
 BUNDLED = {"digits": "digits.pt", "fashion": "fashion.pt"}
 DEFAULT_MODEL = "digits"
@@ -35,26 +38,39 @@ class ModelEntry:
         return f"{self.name} ({self.architecture}, {self.dataset}{acc})"
 
 
-_meta_cache: dict[tuple[str, int, int], dict] = {}
+# path -> (what its stat said, its metadata or the reason it is unusable): metadata only, never
+# weights (read_meta reads none), and one entry per file, replaced when the file changes
+_meta_cache: dict[str, tuple[tuple[int, int, int, int], dict[str, Any] | str]] = {}
 
 
 def _entry(name: str, path: Path, bundled: bool) -> ModelEntry:
+    """One library entry, read in isolation: whatever is wrong with it makes it unusable, with
+    the reason, and never affects the others."""
     from digitpad.core.checkpoint import read_meta  # torch import only when listing for real
 
     try:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        if key not in _meta_cache:
-            _meta_cache[key] = read_meta(path)
-        meta = _meta_cache[key]
-    except (CheckpointError, OSError) as exc:
+        info = check_regular(path, CheckpointError, "model file", path.name)  # never blocks
+        key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = _meta_cache.get(str(path))
+        if cached is None or cached[0] != key:
+            try:
+                cached = (key, read_meta(path))
+            except CheckpointError as exc:
+                cached = (key, str(exc))
+            _meta_cache[str(path)] = cached
+        meta = cached[1]
+        if isinstance(meta, str):
+            return ModelEntry(name, path, bundled, problem=meta)
+        metrics = meta.get("metrics", {})  # validated: accuracies are in [0, 1] or absent
+        accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
+        return ModelEntry(
+            name, path, bundled, meta["architecture"], meta.get("dataset", ""),
+            None if accuracy is None else float(accuracy),
+        )
+    except CheckpointError as exc:
         return ModelEntry(name, path, bundled, problem=str(exc))
-    metrics = meta.get("metrics", {})
-    accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
-    return ModelEntry(
-        name, path, bundled, str(meta.get("architecture", "")), str(meta.get("dataset", "")),
-        accuracy,
-    )
+    except Exception as exc:  # noqa: BLE001 - one odd file must not take the library down
+        return ModelEntry(name, path, bundled, problem=f"cannot be read ({type(exc).__name__})")
 
 
 def bundled_model_path(name: str) -> Path:
@@ -71,17 +87,26 @@ def list_models(library: Path | None = None) -> list[ModelEntry]:
     ]
     folder = library or model_library_dir()
     if folder.is_dir():
-        files = sorted(folder.glob("*.pt"), key=lambda p: p.stat().st_mtime, reverse=True)
-        entries += [_entry(p.stem, p, False) for p in files if not p.name.startswith(".")]
+        files = [p for p in folder.glob("*.pt") if not p.name.startswith(".")]
+        files.sort(key=_modified, reverse=True)
+        entries += [_entry(p.stem, p, False) for p in files]
     return entries
+
+
+def _modified(path: Path) -> float:
+    """When a library file last changed (0 for a dangling link or a loop: listed last)."""
+    try:
+        return path.stat().st_mtime  # stat never blocks, even on a FIFO
+    except OSError:
+        return 0.0
 
 
 def resolve_model(spec: str | None, library: Path | None = None) -> Path:
     """A model file from a path, a bundled name, or a library name (None: the default model)."""
     spec = spec or DEFAULT_MODEL
     path = Path(spec).expanduser()
-    if path.suffix and (path.exists() or os.sep in spec or "/" in spec):
-        return path  # a file: existence and contents are checked when it is loaded
+    if path.suffix and (os.path.lexists(path) or os.sep in spec or "/" in spec):
+        return path  # a file (or a broken link to one): checked when it is loaded
     if spec in BUNDLED:
         bundled = bundled_model_path(spec)
         if bundled.is_file():
@@ -91,11 +116,14 @@ def resolve_model(spec: str | None, library: Path | None = None) -> Path:
             "and pass it with --model FILE."
         )
     candidate = (library or model_library_dir()) / f"{spec}.pt"
-    if candidate.is_file():
-        return candidate
+    if os.path.lexists(candidate):
+        return candidate  # even a FIFO or a broken link: loading says what is wrong with it
     names = [entry.name for entry in list_models(library)]
-    known = ", ".join(names) if names else "none yet"
-    raise DigitpadError(f"No model called {spec!r} (known models: {known}); or give a file path.")
+    known = printable(", ".join(names) if names else "none yet", 400)
+    raise DigitpadError(
+        f"No model called {printable(repr(spec), 100)} (known models: {known}); "
+        "or give a file path."
+    )
 
 
 def library_path_for(name: str, library: Path | None = None) -> Path:

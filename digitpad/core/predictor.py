@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from dataclasses import dataclass, field
@@ -13,7 +14,10 @@ import torch
 from PIL import Image
 
 from digitpad.core.checkpoint import load_model
+from digitpad.core.checkpoint_archive import short
+from digitpad.core.errors import CheckpointError
 from digitpad.core.preprocess import preprocess
+from digitpad.core.safe_text import printable
 
 
 @dataclass(frozen=True)
@@ -61,18 +65,43 @@ class Predictor:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Predictor:
-        """Load a model file safely (weights only); raises CheckpointError with the reason."""
+        """Load a model file safely (weights only); raises CheckpointError with the reason.
+
+        The model must also make one real prediction, so that a file which would fail on
+        every drawing is refused when it is opened, not accepted and then failing forever.
+        """
         model, meta = load_model(path)
-        return cls(model, meta, Path(path))
+        predictor = cls(model, meta, Path(path))
+        predictor._try_once(printable(Path(path).name))
+        return predictor
+
+    def _try_once(self, name: str) -> None:
+        """Predict on a drawn stroke (load_model has validated everything this relies on; this
+        proves it end to end): one finite probability per class, or CheckpointError."""
+        stroke = np.full((112, 112), 255, np.uint8)
+        stroke[20:92, 50:62] = 0  # a dark "1" on white paper
+        try:
+            prediction = self.predict(stroke)
+        except Exception as exc:  # noqa: BLE001 - any failure here would recur on every image
+            raise CheckpointError(
+                f"{name} cannot be used: a test prediction failed ({short(exc)})."
+            ) from None
+        probs = prediction.probabilities
+        if prediction.no_ink or len(probs) != len(self.class_names) or not all(
+            math.isfinite(p) for p in probs
+        ):
+            raise CheckpointError(
+                f"{name} cannot be used: a test prediction gave no usable probabilities."
+            )
 
     def predict(self, image: np.ndarray | Image.Image) -> Prediction:
         """Preprocess as the model was trained and return class probabilities (or no ink)."""
-        prep = preprocess(
+        prep = preprocess(  # values checked on load (core.model_meta)
             image,
-            self._prep.get("mode", "digit"),
-            size=int(self._prep.get("size", 28)),
-            channels=int(self._prep.get("channels", 1)),
-            dark_background=bool(self._prep.get("dark_background", False)),
+            self._prep["mode"],
+            size=self._prep["size"],
+            channels=self._prep["channels"],
+            dark_background=self._prep.get("dark_background", False),
         )
         if prep is None:
             return Prediction(self.class_names)

@@ -1,0 +1,133 @@
+"""A model file's zip archive, checked before torch unpacks any of it, and torch.load's errors
+turned into one line each.
+
+torch.save writes a zip: ROOT/data.pkl (the pickled payload, tensors as references to storage
+records), one ROOT/data/KEY record per tensor storage and a few small bookkeeping records.
+torch.load unpacks each record it reads into a buffer of the size the zip *declares*, so a
+4 MB file can make it allocate 4 GB (a zip bomb: a deflated record of zeros). Hence:
+
+- every record other than data/KEY (the pickle and bookkeeping, read even for metadata) must
+  declare a small total size;
+- the data/KEY records are never read for metadata: `load_payload(..., map_location="meta")`
+  runs torch's own weights-only unpickler (which never runs code from the file) but turns every
+  storage into a "meta" tensor, with a shape and no bytes;
+- before the weights are loaded, the caller compares `Archive.data_bytes`, what the data
+  records declare, with what the tensors and the architecture need.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import pickletools
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+import torch
+
+from digitpad.core.errors import CheckpointError
+from digitpad.core.safe_text import printable
+
+MAX_META_BYTES = 64 * 2**20  # the pickle and bookkeeping records (a few KB in a real file)
+MAX_RECORDS = 100_000  # resnet18 has ~120 records
+_DATA_RECORD = re.compile(r"(^|/)data/\d+$", re.IGNORECASE)
+_GLOBAL = re.compile(r"Unsupported (?:global|class)\W+(?:GLOBAL\s+)?([\w.]+)")
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What a model file's zip declares."""
+
+    data_bytes: int  # total unpacked size of the tensor storage records
+    pickle_name: str
+
+
+def inspect_archive(handle: IO[bytes], name: str) -> Archive:
+    """Check the zip's directory (nothing is unpacked); CheckpointError when it is unusable."""
+    handle.seek(0)
+    if handle.read(4) != b"PK\x03\x04":
+        # digitpad only writes zip files; torch's older format sizes its buffers from the file
+        # itself, so it is not read at all
+        raise CheckpointError(f"{name} is not a readable model file (not a zip archive).")
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            records = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise CheckpointError(f"{name} is not a readable model file ({short(exc)}).") from None
+    if len(records) > MAX_RECORDS:
+        raise CheckpointError(f"{name} is not a readable model file ({len(records):,} records).")
+    seen: set[str] = set()
+    for record in records:  # torch finds records by name ignoring case: one of each
+        key = record.filename.casefold()
+        if key in seen:
+            raise CheckpointError(
+                f"{name} is not a readable model file "
+                f"(two records named {printable(record.filename, 80)})."
+            )
+        seen.add(key)
+    data = sum(r.file_size for r in records if _DATA_RECORD.search(r.filename))
+    other = sum(r.file_size for r in records if not _DATA_RECORD.search(r.filename))
+    if other > MAX_META_BYTES:
+        raise CheckpointError(
+            f"Refused to load {name}: its metadata records would unpack to {human(other)} "
+            f"(a real model's take a few kilobytes; limit {human(MAX_META_BYTES)})."
+        )
+    pickles = [r.filename for r in records if r.filename.rsplit("/", 1)[-1] == "data.pkl"]
+    if len(pickles) != 1:
+        raise CheckpointError(f"{name} is not a readable model file (no single data.pkl).")
+    return Archive(data, pickles[0])
+
+
+def load_payload(handle: IO[bytes], name: str, archive: Archive, map_location: str) -> Any:
+    """torch.load with weights_only=True (no code from the file ever runs); "meta" reads no
+    weights at all. Every failure becomes a CheckpointError saying what is wrong."""
+    handle.seek(0)
+    try:
+        return torch.load(handle, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if _well_formed(handle, archive):
+            # a pickle that parses but that the weights-only unpickler would not build holds
+            # objects it refuses: a payload, not damage
+            found = _GLOBAL.search(str(exc))
+            detail = f" ({printable(found.group(1), 80)})" if found else ""
+            raise CheckpointError(
+                f"Refused to load {name}: it contains Python objects that could run code when "
+                f"loaded{detail}, which a digitpad model file never does."
+            ) from None
+        raise CheckpointError(f"{name} is not a readable model file (corrupt data).") from None
+    except Exception as exc:  # noqa: BLE001 - torch's reader raises many kinds on a bad archive
+        raise CheckpointError(f"{name} is not a readable model file ({short(exc)}).") from None
+
+
+def _well_formed(handle: IO[bytes], archive: Archive) -> bool:
+    """Does data.pkl parse as a pickle? pickletools only decodes opcodes, it builds nothing.
+    (Its size was checked by inspect_archive.)"""
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as zf:
+            data = zf.read(archive.pickle_name)
+        for _ in pickletools.genops(io.BytesIO(data)):
+            pass
+    except Exception:  # noqa: BLE001 - any failure to parse means damage
+        return False
+    return True
+
+
+def human(n: float) -> str:
+    """A byte count as 512 B, 3.4 MiB, 4.0 GiB."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} GiB"
+
+
+def short(exc: BaseException) -> str:
+    """The first line of an error (the size-mismatch line, if any), cut to 200 characters."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if len(lines) > 1 and "size mismatch" in str(exc):
+        text = next(line for line in lines if "size mismatch" in line)
+    return printable(text[:200].rstrip("."), 200)
