@@ -11,7 +11,6 @@ import pytest
 
 from digitpad.core import library
 from digitpad.core.library import list_models
-from digitpad.core.model_meta import plain_data_problem
 from tests.core.hostile_files import (
     ESCAPE_NAME,
     build_hostile_library,
@@ -39,6 +38,8 @@ def test_each_bad_entry_is_unusable_with_its_reason_and_the_rest_stay_usable(tmp
 
 
 def test_the_metadata_cache_holds_metadata_only(tmp_path):
+    from digitpad.core.model_meta import plain_data_problem
+
     build_hostile_library(tmp_path / "lib", fifo=False)
     list_models(tmp_path / "lib")
     cached = [value for _, value in library._meta_cache.values()]
