@@ -348,3 +348,27 @@ def test_fifos_dangling_links_and_loops_are_one_line_each_in_process(tmp_path):
     assert "symbolic link loop" in lines[5] and "symbolic link loop" in lines[6]
     assert "character device" in lines[7]
     assert "Not a directory" in lines[8]
+
+
+@pytest.mark.parametrize("architecture", ["digitnet", "softmax", "mlp", "cnn", "lenet5",
+                                          "resnet18"])
+def test_what_training_saves_passes_the_checks_for_every_architecture(tmp_path, architecture):
+    """The schema refuses what is wrong, never what digitpad itself writes: a model trained
+    on a tiny RGB image folder, for each architecture, loads back and predicts."""
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.training import train
+
+    rng = np.random.default_rng(0)
+    for label in ("cats", "dogs"):
+        (tmp_path / "data" / label).mkdir(parents=True)
+        for k in range(6):
+            pixels = rng.integers(0, 255, (20, 20, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "data" / label / f"{k}.png")
+    config = TrainConfig(dataset=str(tmp_path / "data"), model=architecture, epochs=1,
+                         batch_size=4, image_size=32, threads=1, val_split=0.25)
+    finished = list(train(config.resolved()))[-1]
+    assert finished.model is not None, finished.message
+    path = Path(finished.save(str(tmp_path / "m.pt")))
+    predictor = Predictor.from_file(path)
+    assert predictor.class_names == ["cats", "dogs"]
+    assert read_meta(path)["architecture"] == architecture
