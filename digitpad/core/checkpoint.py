@@ -159,9 +159,9 @@ def load_model(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any]]:
     """Rebuild the architecture from the file's metadata alone and load its weights (CPU).
 
     Everything is checked before anything big is allocated: the metadata against its schema,
-    the architecture on the "meta" device (no memory: does the image suit it, how many bytes
-    are its weights), the archive's declared sizes against those bytes. Only then are the
-    weights unpacked.
+    the architecture built on the "meta" device (no memory: how many bytes its weights take,
+    do the file's tensors match them), the archive's declared sizes against those bytes. Only
+    then are the weights unpacked; they must be finite and one blank image must go through.
     """
     model, _, meta = _load(path)
     return model, meta
@@ -177,11 +177,12 @@ def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], 
                 f"{human(archive.data_bytes)}, but its {meta['architecture']} needs "
                 f"{human(needed)} (a zip bomb?)."
             )
-        state = load_payload(handle, name, archive, "cpu")["state_dict"]
+        payload = load_payload(handle, name, archive, "cpu")
     model = _build(meta, name, "cpu")
+    state = payload.get("state_dict") if isinstance(payload, dict) else None
     try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as exc:  # the same file gave other tensors the second time
+        model.load_state_dict(state, strict=True)  # type: ignore[arg-type]
+    except (RuntimeError, TypeError, AttributeError) as exc:  # not what it held a moment ago
         raise CheckpointError(f"{name} changed while it was being read ({short(exc)}).") from None
     for key, tensor in state.items():
         if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):

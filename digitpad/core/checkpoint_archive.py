@@ -21,6 +21,7 @@ import io
 import pickle
 import pickletools
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
@@ -85,7 +86,9 @@ def load_payload(handle: IO[bytes], name: str, archive: Archive, map_location: s
     weights at all. Every failure becomes a CheckpointError saying what is wrong."""
     handle.seek(0)
     try:
-        return torch.load(handle, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # a hostile file's oddities get one line, not warnings
+            warnings.simplefilter("ignore")
+            return torch.load(handle, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
         if _well_formed(handle, archive):
             # a pickle that parses but that the weights-only unpickler would not build holds

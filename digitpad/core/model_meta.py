@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from digitpad.core.config import MAX_IMAGE_SIZE, MAX_SEED, MAX_THREADS  # the same bounds
 from digitpad.core.errors import CheckpointError, DigitpadError
 from digitpad.core.models.registry import get_spec
 from digitpad.core.preprocess import DIGIT_FIELD
@@ -29,10 +30,9 @@ REQUIRED = (
     "architecture", "model_options", "class_names", "in_channels", "image_size", "preprocess",
     "mean", "std",
 )
-MAX_IMAGE_SIZE = 1024  # pixels per side, the bound TrainConfig puts on --image-size
 MAX_CLASSES = 100_000
 MAX_NAME = 1000  # characters in one class name
-MAX_INT = 2**64  # no number in a model file is larger (a seed takes 64 bits)
+MAX_INT = MAX_SEED + 1  # no number in a model file is larger (a seed takes 64 bits)
 MAX_DEPTH, MAX_ITEMS = 32, 1_000_000  # nesting and size of the metadata as a whole
 
 
@@ -94,8 +94,8 @@ class Config(_Strict):
     epochs: _int(1) | None = None
     step_size: _int(1) | None = None
     augment: Annotated[bool, Field(strict=True)] | None = None
-    seed: _int(0, MAX_INT - 1) | None = None
-    threads: _int(0, 1024) | None = None
+    seed: _int(0, MAX_SEED) | None = None
+    threads: _int(0, MAX_THREADS) | None = None
     val_split: _float(ge=0, lt=1) | None = None
     image_size: Side | None = None
     data_dir: Text | None = None
