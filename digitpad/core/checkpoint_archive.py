@@ -34,7 +34,7 @@ from digitpad.core.safe_text import printable
 MAX_META_BYTES = 64 * 2**20  # the pickle and bookkeeping records (a few KB in a real file)
 MAX_RECORDS = 100_000  # resnet18 has ~120 records
 _DATA_RECORD = re.compile(r"(^|/)data/\d+$", re.IGNORECASE)
-_GLOBAL = re.compile(r"Unsupported (?:global|class)\W+(?:GLOBAL\s+)?([\w.]+)")
+_TORCH_OWN = ("torch.", "collections.OrderedDict")  # what torch.save itself writes
 
 
 @dataclass(frozen=True)
@@ -89,12 +89,12 @@ def load_payload(handle: IO[bytes], name: str, archive: Archive, map_location: s
         with warnings.catch_warnings():  # a hostile file's oddities get one line, not warnings
             warnings.simplefilter("ignore")
             return torch.load(handle, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as exc:
-        if _well_formed(handle, archive):
+    except pickle.UnpicklingError:
+        found = _foreign_globals(handle, archive)
+        if found is not None:
             # a pickle that parses but that the weights-only unpickler would not build holds
             # objects it refuses: a payload, not damage
-            found = _GLOBAL.search(str(exc))
-            detail = f" ({printable(found.group(1), 80)})" if found else ""
+            detail = f" ({printable(', '.join(found[:3]), 120)})" if found else ""
             raise CheckpointError(
                 f"Refused to load {name}: it contains Python objects that could run code when "
                 f"loaded{detail}, which a digitpad model file never does."
@@ -104,18 +104,26 @@ def load_payload(handle: IO[bytes], name: str, archive: Archive, map_location: s
         raise CheckpointError(f"{name} is not a readable model file ({short(exc)}).") from None
 
 
-def _well_formed(handle: IO[bytes], archive: Archive) -> bool:
-    """Does data.pkl parse as a pickle? pickletools only decodes opcodes, it builds nothing.
-    (Its size was checked by inspect_archive.)"""
+def _foreign_globals(handle: IO[bytes], archive: Archive) -> list[str] | None:
+    """The Python objects other than torch's that data.pkl names, or None when it does not
+    even parse as a pickle (damage). pickletools only decodes opcodes: it builds nothing.
+    (The pickle's size was checked by inspect_archive.)"""
+    names: list[str] = []
+    texts: list[str] = []  # the last strings pushed: STACK_GLOBAL takes module and name
     try:
         handle.seek(0)
         with zipfile.ZipFile(handle) as zf:
             data = zf.read(archive.pickle_name)
-        for _ in pickletools.genops(io.BytesIO(data)):
-            pass
+        for opcode, arg, _ in pickletools.genops(io.BytesIO(data)):
+            if opcode.name in ("GLOBAL", "INST"):
+                names.append(str(arg).replace(" ", "."))
+            elif opcode.name == "STACK_GLOBAL" and len(texts) >= 2:
+                names.append(f"{texts[-2]}.{texts[-1]}")
+            elif isinstance(arg, str):
+                texts = [*texts[-1:], arg]
     except Exception:  # noqa: BLE001 - any failure to parse means damage
-        return False
-    return True
+        return None
+    return [n for n in dict.fromkeys(names) if not n.startswith(_TORCH_OWN)]
 
 
 def human(n: float) -> str:

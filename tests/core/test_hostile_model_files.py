@@ -206,7 +206,7 @@ def test_pickle_payloads_are_refused_never_run_and_called_refused(tmp_path, kind
     for read in (read_meta, load_model):
         with pytest.raises(CheckpointError, match="Refused to load evil.pt") as info:
             read(path)
-        assert "corrupt" not in str(info.value)
+        assert "(os.system)" in str(info.value) and "corrupt" not in str(info.value)
     assert not marker.exists()
 
 
@@ -372,3 +372,19 @@ def test_what_training_saves_passes_the_checks_for_every_architecture(tmp_path, 
     predictor = Predictor.from_file(path)
     assert predictor.class_names == ["cats", "dogs"]
     assert read_meta(path)["architecture"] == architecture
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
+def test_predict_with_a_pickle_payload_prints_one_refusal_line(tmp_path):
+    marker = tmp_path / "payload-ran"
+    evil = rewrite_records(BUNDLED, tmp_path / "evil.pt", {
+        "data.pkl": raw_bytes(_payloads(marker)["STACK_GLOBAL + REDUCE"])})
+    image = tmp_path / "blank.png"
+    Image.new("L", (28, 28), 255).save(image)
+    result = run_digitpad(["predict", "--model", str(evil), str(image)], tmp_path / "lib")
+    assert result.returncode == 1 and not marker.exists()
+    assert result.stderr.strip().splitlines() == [
+        "digitpad: error: Refused to load evil.pt: it contains Python objects that could run "
+        "code when loaded (os.system), which a digitpad model file never does."
+    ], result.stderr
