@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from digitpad.core.errors import CheckpointError, DigitpadError
-from digitpad.core.paths import model_library_dir
+from digitpad.core.paths import expand_user, model_library_dir
 from digitpad.core.regular_files import check_regular
 from digitpad.core.resources import resource_path
 from digitpad.core.safe_text import printable
@@ -104,7 +104,7 @@ def _modified(path: Path) -> float:
 def resolve_model(spec: str | None, library: Path | None = None) -> Path:
     """A model file from a path, a bundled name, or a library name (None: the default model)."""
     spec = spec or DEFAULT_MODEL
-    path = Path(spec).expanduser()
+    path = expand_user(spec, "The model path")
     if path.suffix and (os.path.lexists(path) or os.sep in spec or "/" in spec):
         return path  # a file (or a broken link to one): checked when it is loaded
     if spec in BUNDLED:

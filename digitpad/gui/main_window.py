@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import platform
 
-from PySide6.QtCore import QSettings, QThreadPool, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
@@ -101,11 +101,27 @@ class MainWindow(QMainWindow):
             self.draw_tab.use_model(path)
 
     def _show_library(self) -> None:
+        """Open the library folder in the file manager; where there is none (or the folder
+        cannot be made), say where it is instead, with the path copied to the clipboard."""
+        from digitpad.core.errors import DigitpadError
         from digitpad.core.paths import model_library_dir
 
-        folder = model_library_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        try:
+            folder = model_library_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+        except (DigitpadError, OSError) as exc:
+            self._plain_box("Model library", f"The model library folder cannot be used: {exc}")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            QGuiApplication.clipboard().setText(str(folder))
+            self._plain_box("Model library", f"Saved models are in {folder}\n\n"
+                            "(No file manager could be opened; the path is on the clipboard.)")
+
+    def _plain_box(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # paths and errors quote names from files
+        box.open()
 
     def show_about(self) -> None:
         """Help → About: what this is and the versions it runs on."""

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 import numpy as np
@@ -215,7 +215,9 @@ class _Worker(QObject):
             self._eval_seconds.append(time.monotonic() - self._last_step_time)
         self._last_step_time = None
         names = self._class_names
-        values = asdict(end)
+        # a shallow copy: asdict() would deep-copy the confusion matrix (a million cells at
+        # 1000 classes, about a second per epoch)
+        values = {f.name: getattr(end, f.name) for f in fields(end)}
         values["misclassified"] = [
             {
                 "image": np.frombuffer(m.pixels, dtype=np.uint8).reshape(m.shape).copy(),

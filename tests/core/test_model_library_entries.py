@@ -76,3 +76,11 @@ def test_digitpad_models_lists_a_hostile_library_as_text_and_valid_json(tmp_path
         problem = listed[name]["problem"]
         assert (says in problem) if says else problem is None, (name, problem)
         assert listed[name]["accuracy"] is None or 0 <= listed[name]["accuracy"] <= 1
+
+
+def test_a_model_path_under_a_user_who_does_not_exist_is_one_line(tmp_path):
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.library import resolve_model
+
+    with pytest.raises(DigitpadError, match="no user 'nosuchuser'"):
+        resolve_model("~nosuchuser/m.pt", library=tmp_path)
