@@ -37,17 +37,37 @@ def is_blank(image: QImage) -> bool:
 
 
 def fit_onto_paper(image: QImage) -> QImage:
-    """`image` on white paper: alpha composited onto white, grey, fitted keeping its aspect
-    ratio (smoothly scaled, up or down) and centred."""
-    paper = QImage(SIZE, SIZE, QImage.Format.Format_RGB32)
-    paper.fill(WHITE)
-    if not image.isNull():
-        scaled = image.scaled(SIZE, SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                              Qt.TransformationMode.SmoothTransformation)
-        with QPainter(paper) as painter:  # source-over onto the white
-            painter.drawImage(QPointF((SIZE - scaled.width()) / 2,
-                                      (SIZE - scaled.height()) / 2), scaled)
-    return paper.convertToFormat(QImage.Format.Format_Grayscale8)
+    """`image` on paper of its own background shade: alpha composited onto white, grey, fitted
+    keeping its aspect ratio (smoothly scaled, up or down) and centred.
+
+    The margins a non-square image leaves take the median shade of the image's own edge, so a
+    light-on-dark picture gets dark margins (white ones would read as a box drawn round it) and
+    the canvas predicts what `digitpad predict` does for the same file."""
+    if image.isNull():
+        return blank_paper()
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.fill(WHITE)
+    with QPainter(flat) as painter:  # source-over onto the white
+        painter.drawImage(0, 0, image)
+    grey = flat.convertToFormat(QImage.Format.Format_Grayscale8)
+    scaled = grey.scaled(SIZE, SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    paper = QImage(SIZE, SIZE, QImage.Format.Format_Grayscale8)
+    shade = _edge_shade(scaled) if scaled.size() != paper.size() else 255
+    paper.fill(QColor(shade, shade, shade))
+    with QPainter(paper) as painter:
+        painter.drawImage(QPointF((SIZE - scaled.width()) / 2,
+                                  (SIZE - scaled.height()) / 2), scaled)
+    return paper
+
+
+def _edge_shade(image: QImage) -> int:
+    """The median grey of a Grayscale8 image's outermost pixels (about 3% of its shorter side,
+    as the core's preprocessing measures the background)."""
+    a = pixels(image)
+    b = max(1, min(a.shape) * 3 // 100)
+    edge = np.concatenate([a[:b].ravel(), a[-b:].ravel(), a[:, :b].ravel(), a[:, -b:].ravel()])
+    return int(np.median(edge))
 
 
 def paint_segment(image: QImage, a: QPointF, b: QPointF, width: float, erase: bool) -> QRectF:

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -22,8 +21,8 @@ from digitpad.gui.background_call import BackgroundCall
 from digitpad.gui.canvas import DrawingCanvas
 from digitpad.gui.image_io import load_image_file
 from digitpad.gui.message_bar import MessageBar
+from digitpad.gui.model_picker import ModelPicker, opened_label
 from digitpad.gui.model_view import ModelInputView
-from digitpad.gui.plain_text import tooltip
 from digitpad.gui.prediction_label import PredictionLabel
 from digitpad.gui.prediction_service import PredictionService
 from digitpad.gui.probability_bars import ProbabilityBars
@@ -60,12 +59,7 @@ class DrawTab(QWidget):
         self.bars = ProbabilityBars(self)
         self.label = PredictionLabel(self)
         self.view = ModelInputView(self)
-        self.picker = QComboBox(self)
-        self.picker.setToolTip("The model that recognises your drawing (bundled and your own)")
-        self.picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.picker.setMinimumContentsLength(24)
+        self.picker = ModelPicker(self)
         self._build_tools()
         self._layout()
         self._connect()
@@ -140,16 +134,9 @@ class DrawTab(QWidget):
         self.service.list_models()
 
     def _models_listed(self, entries: list[dict]) -> None:
-        self.picker.clear()
-        for entry in entries:
-            self.picker.addItem(entry["label"], entry["path"])
-            index = self.picker.count() - 1
-            tip = entry["path"] + (f"\n{entry['problem']}" if entry["problem"] else "")
-            self.picker.setItemData(index, tooltip(tip), Qt.ItemDataRole.ToolTipRole)
-            if entry["problem"]:
-                self.picker.model().item(index).setEnabled(False)
+        self.picker.set_entries(entries)
         wanted = self._wanted_path or self.model_path
-        usable = [e["path"] for e in entries if not e["problem"]]
+        usable = self.picker.usable_paths()
         if wanted not in usable:
             wanted = usable[0] if usable else ""
         if not wanted:
@@ -157,7 +144,8 @@ class DrawTab(QWidget):
             self.messages.show_message("There is no model to recognise drawings yet: train one "
                                        "on the Train tab.")
             return
-        self.picker.setCurrentIndex(self.picker.findData(wanted))
+        if self.picker.findData(wanted) >= 0:
+            self.picker.setCurrentIndex(self.picker.findData(wanted))
         if wanted != self.model_path:
             self.use_model(wanted)
 
@@ -177,9 +165,7 @@ class DrawTab(QWidget):
         if not self.messages.isHidden() and "no model" in self.messages.text().lower():
             self.messages.clear()
         self.bars.set_classes(class_names)
-        index = self.picker.findData(path)
-        if index >= 0:
-            self.picker.setCurrentIndex(index)
+        self.picker.show_model(path, opened_label(path, summary))  # listed, or added
         self.status.emit(f"Model: {Path(path).stem} ({summary.get('architecture', '')}, "
                          f"{summary.get('dataset', '')})")
         self.modelChanged.emit(path)

@@ -1,0 +1,97 @@
+"""Rough edges a new user hit on the Draw tab (issue 12), acted out as that person did: real
+files, real key presses, real mouse strokes, real menu actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtWidgets import QFileDialog
+
+from tests.gui.helpers import open_main_window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """The main window with the bundled digit model loaded (and an empty model library)."""
+    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
+    yield win
+    win.close()
+
+
+def shown(win) -> str | None:
+    probs = win.draw_tab.bars.probabilities()
+    return win.draw_tab.class_names[int(np.argmax(probs))] if probs else None
+
+
+def menu_action(win, menu: str, text: str):  # noqa: ANN201
+    """The QAction whose text (without mnemonics) starts with `text`, in the menu `menu`."""
+    for top in win.menuBar().actions():
+        if top.text().replace("&", "") == menu:
+            for action in top.menu().actions():
+                if action.text().replace("&", "").startswith(text):
+                    return action
+    raise AssertionError(f"no {menu} ▸ {text}")
+
+
+def _mnist(shared_data: Path, digit: int) -> np.ndarray:
+    from digitpad.core.idx import read_idx
+
+    images = read_idx(shared_data / "mnist" / "t10k-images-idx3-ubyte.gz")
+    labels = read_idx(shared_data / "mnist" / "t10k-labels-idx1-ubyte.gz")
+    return np.asarray(images[int(np.flatnonzero(labels == digit)[0])], dtype=np.uint8)
+
+
+# --- 2: light-on-dark images that are not square ------------------------------------------------
+
+def test_a_tall_white_three_on_black_reads_as_predict_reads_it(window, qtbot, shared_data,
+                                                               tmp_path, monkeypatch):
+    from digitpad.core.images import open_image
+    from digitpad.core.predictor import Predictor
+
+    path = tmp_path / "three.png"
+    Image.fromarray(_mnist(shared_data, 3)).resize((250, 400), Image.BICUBIC).save(path)
+    expected = Predictor.from_file(window.draw_tab.model_path).predict(open_image(path))
+    assert expected.label == "3"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    with qtbot.waitSignal(window.draw_tab.openFinished, timeout=10_000) as opened:
+        menu_action(window, "File", "Open Image").trigger()
+    assert opened.args == [str(path), ""]
+    qtbot.waitUntil(lambda: shown(window) is not None, timeout=10_000)
+    assert shown(window) == expected.label
+    probs = window.draw_tab.bars.probabilities()
+    assert abs(max(probs) - expected.confidence) < 0.05
+    view = window.draw_tab.view.image()
+    assert view is not None and view[0].max() == 0 and view[:, 0].max() == 0  # no box outline
+
+
+# --- 3: Model ▸ Open Model File… ---------------------------------------------------------------
+
+def test_an_opened_model_file_is_named_in_the_picker(window, qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from digitpad.core.library import bundled_model_path
+
+    path = tmp_path / "elsewhere" / "my clothes.pt"
+    path.parent.mkdir()
+    shutil.copy(bundled_model_path("fashion"), path)
+    tab = window.draw_tab
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
+        menu_action(window, "Model", "Open Model File").trigger()
+    assert tab.model_path == str(path)
+    assert tab.picker.currentData() == str(path)
+    assert tab.picker.currentText().startswith("my clothes")
+    with qtbot.waitSignal(window.service.modelsListed, timeout=60_000):  # F5: still there
+        menu_action(window, "Model", "Reload Model List").trigger()
+    assert tab.picker.currentData() == str(path) == tab.model_path
+    # choosing a bundled model again and back to the opened file works from the list
+    from PySide6.QtCore import Qt
+
+    tab.picker.setFocus()
+    with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
+        qtbot.keyClick(tab.picker, Qt.Key.Key_Home)  # the first model: the bundled digits
+    assert tab.picker.findData(str(path)) >= 0
+    assert tab.picker.currentData() == tab.model_path == str(bundled_model_path("digits"))
