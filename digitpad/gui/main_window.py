@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
 from digitpad.gui.background_call import wait_for_daemons
+from digitpad.gui.draw_actions import only_on_tab
 from digitpad.gui.draw_tab import DrawTab
 from digitpad.gui.prediction_service import PredictionService
 from digitpad.gui.settings_store import forget, notice, read_settings
@@ -77,12 +78,15 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self._action(edit, "&Paste Image", self.draw_tab.paste, QKeySequence.StandardKey.Paste)
-        self._action(edit, "&Clear Canvas", canvas.clear, ["Delete", "Escape"])
+        draw_only = [self._action(edit, "&Clear Canvas", canvas.clear, ["Delete", "Escape"])]
         edit.addSeparator()
-        self._action(edit, "&Eraser", self.draw_tab.eraser.toggle, "E",
-                     "Switch between pen and eraser")
-        self._action(edit, "S&maller Brush", canvas.smaller_brush, "[")
-        self._action(edit, "&Larger Brush", canvas.larger_brush, "]")
+        draw_only += [
+            self._action(edit, "&Eraser", self.draw_tab.eraser.toggle, "E",
+                         "Switch between pen and eraser"),
+            self._action(edit, "S&maller Brush", canvas.smaller_brush, "["),
+            self._action(edit, "&Larger Brush", canvas.larger_brush, "]"),
+        ]
+        only_on_tab(draw_only, self.tabs, self.draw_tab)  # single keys: never unseen
         view = bar.addMenu("&View")
         self._action(view, "&Draw", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Train", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")

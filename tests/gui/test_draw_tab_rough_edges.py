@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
-from tests.gui.helpers import open_main_window
+from tests.gui.helpers import draw_digit, open_main_window
 
 
 @pytest.fixture
@@ -95,3 +95,28 @@ def test_an_opened_model_file_is_named_in_the_picker(window, qtbot, tmp_path, mo
         qtbot.keyClick(tab.picker, Qt.Key.Key_Home)  # the first model: the bundled digits
     assert tab.picker.findData(str(path)) >= 0
     assert tab.picker.currentData() == tab.model_path == str(bundled_model_path("digits"))
+
+
+# --- 4: single-key Draw shortcuts on the Train tab -----------------------------------------------
+
+def test_draw_shortcuts_do_nothing_while_the_train_tab_shows(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    draw_digit(canvas, "1")
+    brush = canvas.brush_size
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # View ▸ Train
+    assert window.tabs.currentWidget() is window.train_tab
+    for key in (Qt.Key.Key_E, Qt.Key.Key_Delete, Qt.Key.Key_Escape, Qt.Key.Key_BracketLeft,
+                Qt.Key.Key_BracketRight):
+        qtbot.keyClick(window.train_tab, key)
+    assert not canvas.is_blank() and not tab.eraser.isChecked() and canvas.brush_size == brush
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # back to Draw
+    assert window.tabs.currentWidget() is tab
+    qtbot.keyClick(window, Qt.Key.Key_E)
+    assert tab.eraser.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    assert canvas.brush_size > brush
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert canvas.is_blank()
