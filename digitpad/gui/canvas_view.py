@@ -26,6 +26,7 @@ class PaperView(QWidget):
         self._blank: bool | None = True  # is_blank() cached; None when unknown
         self._brush, self._eraser = 18, False  # the brush the outline shows (paper units)
         self._hover: QPointF | None = None  # centre of the brush outline (widget px)
+        self._hint = HINT_TEXT
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -41,6 +42,16 @@ class PaperView(QWidget):
         if self._blank is None:
             self._blank = paper.is_blank(self._image)
         return self._blank
+
+    def hint(self) -> str:
+        """The words shown on the blank paper."""
+        return self._hint
+
+    def set_hint(self, text: str) -> None:
+        """Say `text` on the blank paper (it follows the model: a digit, clothing…)."""
+        if text != self._hint:
+            self._hint = text
+            self.update()
 
     # --- geometry ---------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -109,7 +120,7 @@ class PaperView(QWidget):
                 font.setPixelSize(max(10, int(shown.width() / 16)))
                 painter.setFont(font)
                 painter.setPen(QColor(0, 0, 0, 80))  # on the always-white paper
-                painter.drawText(shown, Qt.AlignmentFlag.AlignCenter, HINT_TEXT)
+                painter.drawText(shown, Qt.AlignmentFlag.AlignCenter, self._hint)
             if self._hover is not None and shown.contains(self._hover):
                 self._paint_outline(painter, shown)
 

@@ -51,11 +51,12 @@ class DrawTab(QWidget):
         self.model_path = ""
         self.class_names: list[str] = []
         self._wanted_path = ""
+        self._dataset = ""  # the dataset the model in use was trained on
         self._latest_shown = 0
         self._open_call: BackgroundCall | None = None
         self.messages = MessageBar(self)
         self.canvas = DrawingCanvas(self)
-        self.canvas.setToolTip("Draw a digit with the mouse or a pen; drop an image file here")
+        self.canvas.setToolTip("Draw with the mouse or a pen; drop an image file here")
         self.bars = ProbabilityBars(self)
         self.label = PredictionLabel(self)
         self.view = ModelInputView(self)
@@ -165,6 +166,11 @@ class DrawTab(QWidget):
         if not self.messages.isHidden() and "no model" in self.messages.text().lower():
             self.messages.clear()
         self.bars.set_classes(class_names)
+        self._dataset = str(summary.get("dataset", ""))
+        thing = self._thing()
+        self.canvas.set_hint(f"Draw {thing} here" if thing else "Draw here")
+        self.canvas.setToolTip(f"Draw {thing or 'something'} with the mouse or a pen; drop an "
+                               "image file here")
         self.picker.show_model(path, opened_label(path, summary))  # listed, or added
         self.status.emit(f"Model: {Path(path).stem} ({summary.get('architecture', '')}, "
                          f"{summary.get('dataset', '')})")
@@ -204,10 +210,14 @@ class DrawTab(QWidget):
     def _show_blank(self) -> None:
         self.bars.clear_probabilities()
         self.view.set_image(None)
-        self.label.show_message("Draw a digit" if self._is_digits() else "Draw something")
+        thing = self._thing()
+        self.label.show_message(f"Draw {thing}" if thing else "Draw something")
 
-    def _is_digits(self) -> bool:
-        return self.class_names == [str(i) for i in range(10)]
+    def _thing(self) -> str:
+        """What the model in use recognises, in words ('' when it cannot be told)."""
+        if self.class_names == [str(i) for i in range(10)]:
+            return "a digit"
+        return "a piece of clothing" if self._dataset.startswith("fashion") else ""
 
     def _show_result(self, number: int, result: dict | None) -> None:
         if number < self._latest_shown:

@@ -120,3 +120,25 @@ def test_draw_shortcuts_do_nothing_while_the_train_tab_shows(window, qtbot):
     assert canvas.brush_size > brush
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert canvas.is_blank()
+
+
+# --- 6: the canvas hint follows the model ------------------------------------------------------
+
+def test_the_canvas_hint_names_what_the_model_recognises(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from digitpad.core.library import bundled_model_path
+
+    tab = window.draw_tab
+    assert tab.canvas.hint() == "Draw a digit here"
+    fashion = tab.picker.findData(str(bundled_model_path("fashion")))
+    tab.picker.setFocus()
+    with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
+        qtbot.keyClick(tab.picker, Qt.Key.Key_Down)  # digits -> fashion, as a person would
+    assert tab.picker.currentIndex() == fashion
+    assert "digit" not in tab.canvas.hint() and "clothing" in tab.canvas.hint()
+    assert "digit" not in tab.canvas.toolTip()
+    assert "digit" not in tab.label.text()
+    with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
+        qtbot.keyClick(tab.picker, Qt.Key.Key_Up)
+    assert tab.canvas.hint() == "Draw a digit here"
