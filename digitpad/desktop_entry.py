@@ -37,7 +37,26 @@ def launch_command() -> str:
         parts = [script]
     else:
         parts = [sys.executable, "-m", "digitpad"]
-    return " ".join(f'"{p}"' if any(c in p for c in ' "\'\\$`') else p for p in parts)
+    return " ".join(_exec_argument(part) for part in parts)
+
+
+_RESERVED = frozenset(' \t\n"\'\\><~|&;$*?#()`')  # the Desktop Entry spec's "reserved characters"
+
+
+def _exec_argument(arg: str) -> str:
+    """One Exec argument as the spec writes it, so desktop-file-validate and launchers agree.
+
+    `%` is doubled (field codes); an argument with a reserved character is double-quoted, with
+    `"`, `` ` ``, `$` and `\\` backslash-escaped inside; then, the value being a string, every
+    backslash is doubled once more.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in arg):
+        raise DigitpadError(f"Cannot write a menu entry that starts {arg!r}: the path holds a "
+                            "control character; install digitpad under another folder.")
+    arg = arg.replace("%", "%%")
+    if any(c in _RESERVED for c in arg):
+        arg = '"' + "".join(f"\\{c}" if c in '"`$\\' else c for c in arg) + '"'
+    return arg.replace("\\", "\\\\")
 
 
 def install_desktop_entry(home: Path | None = None) -> list[Path]:

@@ -1,9 +1,11 @@
 """`digitpad --self-test`: is this installation able to work? For users, packagers and CI.
 
 Checks, in order: the bundled default model loads (safely) and reads a 7 drawn in memory; the
-training stack imports (torchvision included) and takes a step; the Qt platform can create and
-show the main window offscreen; then prints the compute device found and the versions. Exit
-status 0 when all pass, 1 with the reason otherwise.
+training stack imports (torchvision included) and takes a step; the Qt platform plugin the user
+will get (on Linux: the one Qt picks from QT_QPA_PLATFORM, DISPLAY and WAYLAND_DISPLAY, xcb
+where there is no display) can load every system library it links; the main window can be
+created and shown (offscreen, so it needs no display); then prints the compute device found and
+the versions. Exit status 0 when all pass, 1 with the reason otherwise.
 """
 
 from __future__ import annotations
@@ -56,6 +58,28 @@ def check_training() -> str:
     return f"a digitnet training step runs (torchvision {torchvision.__version__} loads)"
 
 
+def check_platform() -> str:
+    """The platform plugin the window will use loads: none of the libraries it links is missing."""
+    if not sys.platform.startswith("linux"):
+        return f"Qt uses its own native platform plugin on {sys.platform}"
+    from digitpad.gui.platform_libraries import check_plugin, missing_message, platform_outcome
+
+    outcome = platform_outcome()
+    if outcome.failed and not outcome.used:
+        raise RuntimeError(missing_message(outcome.failed))
+    where = "the one the window gets here"
+    used = outcome.used
+    if used is None:  # no display here: check the plugin an X11 desktop session would load
+        where = "the one an X11 desktop gets (there is no display here)"
+        used = check_plugin("xcb")
+        if used is None:
+            raise RuntimeError("Qt's xcb platform plugin (libqxcb.so) is not installed")
+        if used.missing:
+            raise RuntimeError(missing_message([used]))
+    found = f" finds the {used.found} libraries it links" if used.found else " loads"
+    return f"Qt's {used.platform} platform plugin, {where},{found} ({used.plugin})"
+
+
 def check_window() -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -95,7 +119,8 @@ def run_self_test(out: Callable[[str], None] = print) -> int:
     """Run every check, reporting each as it goes; 0 when all pass."""
     failures = 0
     for name, check in (("model", check_model), ("training", check_training),
-                        ("window", check_window), ("device", describe_device),
+                        ("platform", check_platform), ("window", check_window),
+                        ("device", describe_device),
                         ("versions", versions)):
         began = time.perf_counter()
         try:

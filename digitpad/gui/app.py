@@ -8,13 +8,25 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QApplication
 
 from digitpad import __version__
+from digitpad.core.errors import DigitpadError
 from digitpad.desktop_entry import APP_ID
 from digitpad.gui.app_icon import app_icon
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Create the application and main window and run the event loop; returns the exit code."""
-    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    """Create the application and main window and run the event loop; returns the exit code.
+
+    Raises DigitpadError, before Qt would abort the process, when the platform plugin Qt is
+    going to load cannot load the system libraries it links (named, with the install line).
+    """
+    arguments = list(argv or sys.argv)
+    if QApplication.instance() is None:
+        from digitpad.gui.platform_libraries import startup_problem
+
+        problem = startup_problem(argv=arguments)
+        if problem:
+            raise DigitpadError(problem)
+    app = QApplication.instance() or QApplication(arguments)
     app.setOrganizationName("digitpad")
     app.setApplicationName("digitpad")
     app.setApplicationVersion(__version__)

@@ -29,9 +29,9 @@ def test_self_test_passes_here():
     result = _run("--self-test", env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0].split()[-1] for line in lines[:5]] == [
-        "model", "training", "window", "device", "versions"]
-    assert all(line.startswith("ok") for line in lines[:5]) and lines[-1] == "self-test passed"
+    assert [line.split(":")[0].split()[-1] for line in lines[:6]] == [
+        "model", "training", "platform", "window", "device", "versions"]
+    assert all(line.startswith("ok") for line in lines[:6]) and lines[-1] == "self-test passed"
     assert "reads a drawn 7" in result.stdout and "torch 2." in result.stdout
 
 
@@ -56,7 +56,7 @@ def test_install_desktop_entry_for_this_user(tmp_path):
     section = entry["Desktop Entry"]
     assert section["Type"] == "Application" and section["Name"] == "digitpad"
     assert section["Icon"] == APP_ID and section["Comment"]
-    assert {"Education", "Science"} <= set(section["Categories"].strip(";").split(";"))
+    assert {"Education", "ArtificialIntelligence"} <= set(section["Categories"].split(";"))
     executable = section["Exec"].split('"')[1] if section["Exec"].startswith('"') else \
         section["Exec"].split()[0]
     assert Path(executable).is_file() and os.access(executable, os.X_OK)
