@@ -56,7 +56,9 @@ def launch_once(env: dict[str, str], timeout_s: float = 60.0,
         if len(parts) == 3 and parts[0] == PREFIX:
             events[parts[1]] = float(parts[2])
     if "window_shown" not in events or "model_loaded" not in events:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        lines = done.stderr.strip().splitlines() or ["no output"]
+        failure = [line for line in lines if line.startswith(f"{PREFIX} failure:")]
+        tail = (failure or lines)[-1]
         raise DigitpadError(f"digitpad reported {sorted(events) or 'nothing'} and exited with "
                             f"{done.returncode} ({tail}).")
     return events

@@ -23,11 +23,24 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from digitpad.core.errors import DigitpadError
 from digitpad.gui.background_call import BackgroundCall
 
+_import_lock = threading.Lock()
+
+
+def _import_core() -> None:
+    """Import the torch-side core once, one thread at a time: listing and loading start
+    together on two threads at start-up, and two threads importing torch's circular modules at
+    once can each see the other's half-initialised module (an ImportError or AttributeError)."""
+    with _import_lock:
+        import digitpad.core.checkpoint  # noqa: F401
+        import digitpad.core.library  # noqa: F401
+        import digitpad.core.predictor  # noqa: F401
+
 
 def _load(path: str) -> dict[str, Any]:
     """Load `path` (off the GUI thread; imports torch). Predictor.from_file refuses a model
     that fails on a test drawing, so a model taken into use can recognise drawings."""
     try:
+        _import_core()
         from digitpad.core.predictor import Predictor
 
         predictor = Predictor.from_file(path)
@@ -48,6 +61,7 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def _list() -> list[dict]:
+    _import_core()
     from digitpad.core.library import list_models
 
     return [

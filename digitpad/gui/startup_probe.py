@@ -10,6 +10,7 @@ recognised), then quits. `model_failed` or `no_model` end the run too.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -41,5 +42,9 @@ def install(window: MainWindow) -> None:
 
     QTimer.singleShot(0, lambda: say("window_shown"))
     window.service.modelLoaded.connect(lambda *_: say("model_loaded", quit_app=True))
-    window.service.modelFailed.connect(lambda *_: say("model_failed", quit_app=True))
+    def failed(path: str, message: str) -> None:
+        print(f"{PREFIX} failure: {message}", file=sys.stderr, flush=True)  # says why, in the bench
+        say("model_failed", quit_app=True)
+
+    window.service.modelFailed.connect(failed)
     window.service.modelsListed.connect(listed)
