@@ -14,6 +14,8 @@ MODES = ("digit", "plain")
 MAX_SIDE = 2048  # larger inputs are box-averaged down first
 DIGIT_FIELD = 28  # MNIST: the digit's longer side is scaled to 20 px inside a 28x28 field
 DIGIT_BOX = 20
+TINY = 0.2  # a solid blob (a dot) spanning less than this share of the picture's shorter side
+SOLID = 0.7  # is scaled up only in proportion: it stays a dot, not a 20 px disc read as 0
 MIN_CONTRAST = 0.12  # ink weaker than this (in [0, 1] units) above the background is no ink
 UNEVEN = 0.08  # a border whose 10th-90th percentile brightness spread exceeds this is uneven
 UNIFORM = 3 / 255  # plain images whose channels all vary less than this are blank
@@ -191,7 +193,7 @@ def _digit(gray: np.ndarray) -> np.ndarray | None:
     if box is None:
         return None
     crop = ink[box]
-    h, w = _fit(*crop.shape, DIGIT_BOX)
+    h, w = _fit(*crop.shape, _glyph_side(crop, min(gray.shape)))
     glyph = _resize(crop, w, h, Image.Resampling.LANCZOS)
     peak = float(glyph.max())
     if peak <= 0:
@@ -205,6 +207,17 @@ def _digit(gray: np.ndarray) -> np.ndarray | None:
     oy = min(max(centre - cy, 0.0), DIGIT_FIELD - h)
     ox = min(max(centre - cx, 0.0), DIGIT_FIELD - w)
     return _place(glyph, oy, ox)
+
+
+def _glyph_side(crop: np.ndarray, side: int) -> int:
+    """The glyph's longer side in the field: DIGIT_BOX, as MNIST does (a small digit is scaled
+    up), except for a small solid blob (a dot: filled, about as wide as high), which keeps
+    its size relative to the picture."""
+    share = max(crop.shape) / side
+    squat = max(crop.shape) <= 1.5 * min(crop.shape)
+    if share >= TINY or not squat or float(np.mean(crop > 0.5)) < SOLID:
+        return DIGIT_BOX
+    return max(1, round(DIGIT_BOX * share / TINY))
 
 
 def _ink(gray: np.ndarray) -> np.ndarray | None:

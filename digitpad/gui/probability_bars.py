@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_ROW = 14
+MIN_BAR = 40  # the bars keep at least this much width (px) before class names are shortened
 MAX_ROW = 30
 MAX_ALL_ROWS = 40  # up to this many classes, one row each
 TOP_ROWS = 12  # beyond that, rows for the most probable classes and a line for the rest
@@ -105,6 +106,24 @@ class ProbabilityBars(QWidget):
             self._widest = (bold.key(), widest)
         return self._widest[1]
 
+    def _columns(self) -> tuple[float, float, float]:
+        """(name column, bar, percentage column) widths: the names get the room the widest
+        needs, in bold, as long as a bar of MIN_BAR (or a quarter of the width) is left."""
+        percent_width = QFontMetricsF(self.font()).horizontalAdvance("100.0%") + 8
+        room = self.width() - percent_width - max(MIN_BAR, 0.25 * self.width())
+        name_width = max(0.0, min(self._widest_name() + 12, room))
+        return name_width, max(10.0, self.width() - name_width - percent_width), percent_width
+
+    def shown_name(self, index: int) -> str:
+        """Class `index`'s name as its row shows it (shortened with … only when there is no
+        room for it: in bold for the top class)."""
+        font = QFont(self.font())
+        font.setBold(index == self.top_index())
+        return self._elided(QFontMetricsF(font), index, self._columns()[0])
+
+    def _elided(self, metrics: QFontMetricsF, index: int, name_width: float) -> str:
+        return metrics.elidedText(self._names[index], Qt.TextElideMode.ElideRight, name_width - 6)
+
     def _line_count(self) -> int:
         return len(self._rows) + (1 if len(self._names) > len(self._rows) else 0)
 
@@ -130,10 +149,8 @@ class ProbabilityBars(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         row = max(MIN_ROW, min(MAX_ROW, (self.height() - 8) / self._line_count()))
-        metrics = painter.fontMetrics()
-        name_width = min(self.width() * 0.4, self._widest_name() + 10)
-        percent_width = metrics.horizontalAdvance("100.0%") + 8
-        bar_left, bar_width = name_width, max(10.0, self.width() - name_width - percent_width)
+        name_width, bar_width, percent_width = self._columns()
+        bar_left = name_width
         top_index = self.top_index()
         regular, bold = QFont(self.font()), QFont(self.font())
         bold.setBold(True)
@@ -142,15 +159,13 @@ class ProbabilityBars(QWidget):
         highlight = palette.color(QPalette.ColorRole.Highlight)
         text = palette.color(QPalette.ColorRole.WindowText)
         for line, i in enumerate(self._rows):
-            name = self._names[i]
             y = 4 + line * row
             is_top = i == top_index
             painter.setFont(bold if is_top else regular)
             painter.setPen(text)
-            label = painter.fontMetrics().elidedText(  # bold is wider: elide in its font
-                name, Qt.TextElideMode.ElideRight, int(name_width - 8))
-            painter.drawText(QRectF(0, y, name_width - 6, row),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(QRectF(0, y, name_width - 4, row),  # bold is wider: elided in it
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             self._elided(QFontMetricsF(painter.font()), i, name_width))
             bar = QRectF(bar_left, y + row * 0.18, bar_width, row * 0.64)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)

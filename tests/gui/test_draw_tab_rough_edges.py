@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
-from tests.gui.helpers import draw_digit, open_main_window
+from tests.gui.helpers import draw_digit, open_main_window, stroke
 
 
 @pytest.fixture
@@ -142,3 +142,36 @@ def test_the_canvas_hint_names_what_the_model_recognises(window, qtbot):
     with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
         qtbot.keyClick(tab.picker, Qt.Key.Key_Up)
     assert tab.canvas.hint() == "Draw a digit here"
+
+
+# --- 5: the top class's name in full; a dot is no 0 ----------------------------------------------
+
+FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+           "Bag", "Ankle boot"]
+
+
+@pytest.mark.parametrize("names, top", [(FASHION, 0), (["circle", "square", "triangle"], 2)])
+def test_the_top_class_is_named_in_full_beside_its_bar(qtbot, names, top):
+    from digitpad.gui.probability_bars import ProbabilityBars
+
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.resize(190, 260)  # the bars beside the canvas in a small window
+    bars.show()
+    bars.set_classes(names)
+    probabilities = [0.02] * len(names)
+    probabilities[top] = 1 - 0.02 * (len(names) - 1)
+    bars.set_probabilities(probabilities)
+    assert bars.shown_name(top) == names[top]  # in bold, not "T-shirt/t…" or "trian…"
+    assert all(bars.shown_name(i) == name for i, name in enumerate(names))
+
+
+def test_a_dot_drawn_alone_is_not_read_as_a_confident_zero(window, qtbot):
+    stroke(window.draw_tab.canvas, [(0.5, 0.5), (0.5, 0.5)])  # one click: a dot
+    qtbot.waitUntil(lambda: shown(window) is not None, timeout=10_000)
+    view = window.draw_tab.view.image()
+    assert np.count_nonzero(view > 64) < 60  # a dot, not a 20 px disc (~300 px)
+    assert max(window.draw_tab.bars.probabilities()) < 0.6  # not "0 (95%)"
+    window.draw_tab.clear_button.click()
+    draw_digit(window.draw_tab.canvas, "0")  # a real 0 still is one
+    qtbot.waitUntil(lambda: shown(window) == "0", timeout=10_000)
