@@ -1,14 +1,11 @@
 """ConfusionMatrixView: a QPainter heat map of a confusion matrix (no torch here).
 
-Rows are the true class, columns the predicted class. Each cell is coloured by its share of the
-row (viridis-like map, so the diagonal shows per-class recall), with the count written in it when
-the cell is big enough. Hovering a cell explains it in a tooltip.
-
-Up to COUNTS_MAX_CLASSES classes each cell is painted on its own. Beyond that (an image folder
-can have 1000 classes: a million cells) the cells are one image, drawn scaled in a single call;
-where the widget has fewer pixels than classes, each pixel shows the largest share among the
-cells it covers (so an off-diagonal confusion never vanishes between pixels). A QImage in this
-QPainter widget, rather than a pyqtgraph ImageItem, keeps the tooltips and geometry as they are.
+Rows are the true class, columns the predicted class. A header names what it shows ("Confusion
+matrix — validation (2,000 images)") and holds "Errors only". The cells fill the widget (they are
+as wide and as tall as the room allows, within ASPECT of square); each is coloured by its share of
+the row (so the diagonal shows per-class recall), with its count written in a font sized to fit.
+Hovering a cell explains it in a tooltip. How cells look, and the one-image path for many
+classes, are in confusion_cells; the names and captions around them in confusion_labels.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -24,58 +20,42 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QWidget
 
-from digitpad.gui.image_io import array_to_qimage
+from digitpad.gui.confusion_cells import (
+    COUNTS_MAX_CLASSES,
+    cell_colours,
+    colour_map,
+    heat_image,
+    paint_cells,
+)
+from digitpad.gui.confusion_labels import (
+    LABEL_MAX_PX,
+    MARGIN,
+    MIN_CELL,
+    paint_captions,
+    paint_names,
+)
 from digitpad.gui.plain_text import tooltip
+
+__all__ = ["COUNTS_MAX_CLASSES", "ConfusionMatrixView", "colour_map"]
 
 EMPTY_TEXT = "The confusion matrix appears after the first epoch"
 HELP_TEXT = ("Rows: the true class; columns: the class the model predicted. Colour: the share of "
              "each true class given to each prediction (the diagonal is the per-class accuracy). "
+             "Errors only: the diagonal greyed, the colours spread over the mistakes. "
              "Hover a cell for details.")
 MANY_TEXT = (" With this many classes only some are named, and where a pixel covers several "
              "cells it shows the largest share among them.")
-LABEL_MAX_PX = 90  # longer class names are elided
-MARGIN = 6.0
-COUNTS_MAX_CLASSES = 64  # above this the cells are drawn as one image, without counts
-MIN_CELL = 0.01  # px: even 10,000 classes fit the widget
-
-# Viridis at 0, 0.25, 0.5, 0.75, 1 (perceptually uniform, readable in grey and for most CVD).
-_STOPS = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-_COLOURS = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]],
-                    dtype=np.float64)
-
-
-def colour_map(fractions: np.ndarray) -> np.ndarray:
-    """Fractions 0..1 (any shape) -> uint8 RGB (shape + (3,)) on a viridis-like scale."""
-    f = np.clip(np.nan_to_num(np.asarray(fractions, dtype=np.float64)), 0.0, 1.0)
-    rgb = [np.interp(f, _STOPS, _COLOURS[:, c]) for c in range(3)]
-    return np.rint(np.stack(rgb, axis=-1)).astype(np.uint8)
-
-
-def text_colour_for(rgb: np.ndarray) -> QColor:
-    """Black or white, whichever reads better on the background colour `rgb`."""
-    r, g, b = (float(v) / 255.0 for v in rgb[:3])
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return QColor(Qt.GlobalColor.black if luminance > 0.45 else Qt.GlobalColor.white)
-
-
-def heat_image(fractions: np.ndarray, block: int = 1) -> QImage:
-    """The row shares as an RGB image, one pixel per `block`×`block` cells showing their largest
-    share (the matrix is padded with zeros to a multiple of `block`)."""
-    n = len(fractions)
-    if block > 1:
-        m = -(-n // block)
-        padded = np.zeros((m * block, m * block))
-        padded[:n, :n] = fractions
-        fractions = padded.reshape(m, block, m, block).max(axis=(1, 3))
-    return array_to_qimage(colour_map(fractions))
+ROTATED_MAX_SHARE = 0.25  # rotated column names take at most this share of the height
+ASPECT = 3.0  # a cell is at most this many times wider than tall, or taller than wide
 
 
 class ConfusionMatrixView(QWidget):
     """Heat map of an N×N count matrix (rows true, columns predicted), 2 to thousands of classes
-    (counts in the cells up to COUNTS_MAX_CLASSES)."""
+    (counts in the cells up to COUNTS_MAX_CLASSES), under a title and an "Errors only" box."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,19 +64,29 @@ class ConfusionMatrixView(QWidget):
         self._fractions = np.zeros((0, 0))
         self._colours = np.zeros((0, 0, 3), dtype=np.uint8)
         self._widest_name = 0.0
-        self._images: dict[int, QImage] = {}  # block size -> heat map image (many classes)
+        self._images: dict[tuple[int, bool], QImage] = {}  # (block, errors only) -> heat map
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # class names never reach it, still
+        self._titles: tuple[str, ...] = ("Confusion matrix",)  # longest first
+        self.errors_box = QCheckBox("Errors only", self)
+        self.errors_box.setToolTip("Grey out the diagonal (the images classified right) and "
+                                   "spread the colours over the mistakes, the largest brightest")
+        self.errors_box.toggled.connect(self._errors_toggled)
         self.setToolTip(HELP_TEXT)
         self.setMouseTracking(True)
         self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._place_header()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         """Room for a 10-class matrix with readable counts."""
         return QSize(420, 420)
 
     # --- data -----------------------------------------------------------------------------
-    def set_matrix(self, matrix: list[list[int]], class_names: list[str]) -> None:
-        """Show `matrix` (rows: true class, columns: predicted) with the classes' names."""
+    def set_matrix(self, matrix: list[list[int]], class_names: list[str],
+                   split: str = "validation") -> None:
+        """Show `matrix` (rows: true class, columns: predicted) with the classes' names; `split`
+        ("validation" or "test") is the images it counts, named in the title."""
         counts = np.asarray(matrix, dtype=np.int64)
         if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
             raise ValueError(f"a confusion matrix must be square, not {counts.shape}")
@@ -106,71 +96,119 @@ class ConfusionMatrixView(QWidget):
         self._matrix, self._names = counts, names
         totals = counts.sum(axis=1, keepdims=True)
         self._fractions = counts / np.maximum(totals, 1)
-        # per-cell colours only where cells are painted one by one; the image is made on paint
-        small = n <= COUNTS_MAX_CLASSES
-        self._colours = colour_map(self._fractions) if small else np.zeros((0, 0, 3), np.uint8)
         self._images = {}
+        self._recolour()
         metrics = QFontMetricsF(self.font())
         self._widest_name = max((metrics.horizontalAdvance(name) for name in names), default=0.0)
+        total = int(counts.sum())
+        which = "test" if split == "test" else "validation"
+        images = f"{total:,} image{'' if total == 1 else 's'}"
+        self._titles = (f"Confusion matrix — {which} ({images})", f"{which.capitalize()}: {images}")
+        self._place_header()
         self.update()
 
     def clear(self) -> None:
         """Back to the empty state."""
         self._matrix, self._names, self._images = None, [], {}
+        self._titles = ("Confusion matrix",)
+        self._place_header()
         self.update()
 
     def matrix(self) -> np.ndarray | None:
         """The counts shown (a copy), or None before the first epoch."""
         return None if self._matrix is None else self._matrix.copy()
 
-    # --- geometry -------------------------------------------------------------------------
-    def _label_font(self, cell: float) -> QFont:
-        font = QFont(self.font())
-        if len(self._names) > COUNTS_MAX_CLASSES:
-            return font  # only every so many names is shown: keep them readable
-        size = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
-        font.setPointSizeF(max(5.0, min(size, cell * 0.55)))
-        return font
+    def errors_only(self) -> bool:
+        """Whether the diagonal is muted and the colours show the mistakes only."""
+        return self.errors_box.isChecked()
 
-    def _layout(self) -> tuple[QRectF, float, bool]:
-        """(grid rectangle, cell side, column labels rotated) for the current size."""
-        n = 0 if self._matrix is None else len(self._matrix)
-        metrics = QFontMetricsF(self.font())
-        line = metrics.height()
+    def _errors_toggled(self, _checked: bool) -> None:
+        self._recolour()
+        self.update()
+
+    def _recolour(self) -> None:
+        # per-cell colours only where cells are painted one by one; the image is made on paint
+        if self._matrix is not None and len(self._matrix) <= COUNTS_MAX_CLASSES:
+            self._colours = cell_colours(self._fractions, self.errors_only())
+
+    # --- geometry -------------------------------------------------------------------------
+    def _header_height(self) -> float:
+        return MARGIN / 2 + max(self.title.sizeHint().height(), self.errors_box.sizeHint().height())
+
+    def title_text(self) -> str:
+        """The title in full: 'Confusion matrix — validation (2,000 images)'."""
+        return self._titles[0]
+
+    def _place_header(self) -> None:
+        """The title at the left (in bold, else plain, else short, else elided: the count
+        stays readable in a narrow pane) and "Errors only" at the right."""
+        box = self.errors_box.sizeHint()
+        height = int(self._header_height() - MARGIN / 2)
+        top, margin = int(MARGIN / 2), int(MARGIN)
+        self.errors_box.setGeometry(self.width() - margin - box.width(), top, box.width(), height)
+        room = max(0, self.width() - box.width() - 3 * margin)
+        self.title.setGeometry(margin, top, room, height)
+        font = QFont(self.font())
+        for bold, text in [(True, self._titles[0])] + [(False, t) for t in self._titles]:
+            font.setBold(bold)
+            if QFontMetricsF(font).horizontalAdvance(text) <= room:
+                break
+        self.title.setFont(font)
+        self.title.setText(QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                          room))
+        self.title.setToolTip(self._titles[0])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Keep the title at the left and "Errors only" at the right of the header."""
+        super().resizeEvent(event)
+        self._place_header()
+
+    def _layout(self) -> tuple[QRectF, float, float, float]:
+        """(grid rectangle, cell width, cell height, height of the rotated column names, 0
+        when they are not rotated) for the current size."""
+        n = max(1, 0 if self._matrix is None else len(self._matrix))
+        line = QFontMetricsF(self.font()).height()
         widest = self._widest_name  # measured once per matrix: thousands of names add up
         label_w = min(widest, LABEL_MAX_PX) + MARGIN
         left = MARGIN + line + MARGIN + label_w  # "true" caption, then row labels
+        top = self._header_height() + MARGIN
         available_w = self.width() - left - MARGIN
+        room_h = self.height() - top - MARGIN - line - MARGIN  # less the "predicted" caption
+        rotated_h = min(label_w, max(2 * line, ROTATED_MAX_SHARE * room_h))
 
-        def cell_side(rotated: bool) -> float:
-            bottom = line + MARGIN + (label_w if rotated else line + MARGIN)  # names, caption
-            available_h = self.height() - bottom - MARGIN
-            return max(MIN_CELL, min(available_w, available_h) / max(1, n))
+        def cells(names_h: float) -> tuple[float, float]:
+            width = max(MIN_CELL, available_w / n)
+            height = max(MIN_CELL, (room_h - names_h) / n)
+            return min(width, ASPECT * height), min(height, ASPECT * width)
 
-        cell = cell_side(False)
-        rotated = widest + 4 > cell
-        if rotated:
-            cell = cell_side(True)
-        side = cell * n
-        x = left + max(0.0, (available_w - side) / 2)
-        return QRectF(x, MARGIN, side, side), cell, rotated
+        cell_w, cell_h = cells(line + MARGIN)
+        names_h = 0.0
+        if widest + 4 > cell_w:
+            names_h = rotated_h
+            cell_w, cell_h = cells(names_h)
+        x = left + max(0.0, (available_w - cell_w * n) / 2)
+        return QRectF(x, top, cell_w * n, cell_h * n), cell_w, cell_h, names_h
 
     def cell_rect(self, row: int, col: int) -> QRectF:
         """The widget rectangle of cell (row, col)."""
-        grid, cell, _ = self._layout()
-        return QRectF(grid.left() + col * cell, grid.top() + row * cell, cell, cell)
+        grid, cell_w, cell_h, _ = self._layout()
+        return QRectF(grid.left() + col * cell_w, grid.top() + row * cell_h, cell_w, cell_h)
+
+    def grid_rect(self) -> QRectF:
+        """The widget rectangle all the cells together take."""
+        return self._layout()[0]
 
     def cell_at(self, pos: QPoint | QPointF) -> tuple[int, int] | None:
         """(row, column) under a widget position, or None outside the matrix."""
         if self._matrix is None:
             return None
-        grid, cell, _ = self._layout()
+        grid, cell_w, cell_h, _ = self._layout()
         point = QPointF(pos)
         if not grid.contains(point):
             return None
         n = len(self._matrix)
-        row = min(n - 1, int((point.y() - grid.top()) / cell))
-        col = min(n - 1, int((point.x() - grid.left()) / cell))
+        row = min(n - 1, int((point.y() - grid.top()) / cell_h))
+        col = min(n - 1, int((point.x() - grid.left()) / cell_w))
         return row, col
 
     def describe_cell(self, row: int, col: int) -> str:
@@ -203,97 +241,37 @@ class ConfusionMatrixView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         palette = self.palette()
         text_colour = palette.color(QPalette.ColorRole.WindowText)
-        painter.setPen(text_colour)
         if self._matrix is None:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter
                              | Qt.TextFlag.TextWordWrap, EMPTY_TEXT)
             painter.end()
             return
-        grid, cell, rotated = self._layout()
-        self._paint_cells(painter, grid, cell)
+        grid, cell_w, cell_h, names_h = self._layout()
+        if len(self._matrix) > COUNTS_MAX_CLASSES:
+            self._paint_image(painter, grid, cell_w, cell_h)
+        else:
+            paint_cells(painter, grid, cell_w, cell_h, self._matrix, self._colours, self.font())
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(grid)
         painter.setPen(text_colour)
-        self._paint_labels(painter, grid, cell, rotated)
+        paint_names(painter, self._names, self.font(), grid, (cell_w, cell_h), names_h)
+        paint_captions(painter, self.font(), grid, self.height())
         painter.end()
 
-    def _paint_cells(self, painter: QPainter, grid: QRectF, cell: float) -> None:
-        assert self._matrix is not None
-        n = len(self._matrix)
-        if n > COUNTS_MAX_CLASSES:
-            self._paint_image(painter, grid, cell)
-            return
-        font = QFont(self.font())
-        metrics = QFontMetricsF(font)
-        widest = metrics.horizontalAdvance(str(int(self._matrix.max(initial=0))))
-        show_counts = widest + 4 <= cell and metrics.height() <= cell
-        painter.setFont(font)
-        for row in range(n):
-            for col in range(n):
-                rect = QRectF(grid.left() + col * cell, grid.top() + row * cell, cell, cell)
-                rgb = self._colours[row, col]
-                painter.fillRect(rect, QColor(int(rgb[0]), int(rgb[1]), int(rgb[2])))
-                count = int(self._matrix[row, col])
-                if show_counts and count:
-                    painter.setPen(text_colour_for(rgb))
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
-        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
-        painter.drawRect(grid)
-
-    def _paint_image(self, painter: QPainter, grid: QRectF, cell: float) -> None:
+    def _paint_image(self, painter: QPainter, grid: QRectF, cell_w: float,
+                     cell_h: float) -> None:
         """All cells in one drawImage call (nearest neighbour: sharp cell edges)."""
         n = len(self._fractions)
-        pixels = max(1, int(grid.width() * self.devicePixelRatioF()))
+        pixels = max(1, int(min(grid.width(), grid.height()) * self.devicePixelRatioF()))
         block = max(1, -(-n // pixels))  # classes per image pixel, rounded up
-        image = self._images.get(block)
+        key = (block, self.errors_only())
+        image = self._images.get(key)
         if image is None:
-            image = self._images[block] = heat_image(self._fractions, block)
-        side = image.width() * block * cell  # the last block may overhang the grid: clip it
+            image = self._images[key] = heat_image(self._fractions, block, key[1])
+        side = image.width() * block  # the last block may overhang the grid: clip it
         painter.save()
         painter.setClipRect(grid)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(QRectF(grid.left(), grid.top(), side, side), image)
-        painter.restore()
-        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
-        painter.drawRect(grid)
-
-    def _paint_labels(self, painter: QPainter, grid: QRectF, cell: float, rotated: bool) -> None:
-        n = len(self._names)
-        font = self._label_font(cell)
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        spacing = metrics.height() * (1.5 if n > COUNTS_MAX_CLASSES else 1.0)
-        every = max(1, int(np.ceil(spacing / max(cell, MIN_CELL))))  # skip names if crowded
-        label_w = LABEL_MAX_PX
-        span = max(cell, metrics.height())  # a name is never clipped to a sub-pixel cell
-        for i in range(0, n, every):
-            name = metrics.elidedText(self._names[i], Qt.TextElideMode.ElideRight, label_w)
-            row_rect = QRectF(0, grid.top() + (i + 0.5) * cell - span / 2, grid.left() - MARGIN,
-                              span)
-            painter.drawText(row_rect, Qt.AlignmentFlag.AlignRight
-                             | Qt.AlignmentFlag.AlignVCenter, name)
-            x = grid.left() + (i + 0.5) * cell
-            if rotated:
-                painter.save()
-                painter.translate(x, grid.bottom() + MARGIN / 2)
-                painter.rotate(-90)
-                painter.drawText(QRectF(-label_w, -span / 2, label_w, span),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
-                painter.restore()
-            else:
-                painter.drawText(QRectF(x - cell / 2, grid.bottom() + MARGIN / 2, cell,
-                                        metrics.height()), Qt.AlignmentFlag.AlignCenter, name)
-        self._paint_captions(painter, grid)
-
-    def _paint_captions(self, painter: QPainter, grid: QRectF) -> None:
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        line = QFontMetricsF(font).height()
-        caption = QRectF(grid.left(), self.height() - MARGIN - line, grid.width(), line)
-        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, "predicted")
-        painter.save()
-        painter.translate(MARGIN, grid.center().y())
-        painter.rotate(-90)
-        painter.drawText(QRectF(-grid.height() / 2, 0, grid.height(), line),
-                         Qt.AlignmentFlag.AlignCenter, "true")
+        painter.drawImage(QRectF(grid.left(), grid.top(), side * cell_w, side * cell_h), image)
         painter.restore()

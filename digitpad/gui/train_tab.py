@@ -212,7 +212,8 @@ class TrainTab(QWidget):
     def _epoch_ended(self, end: dict[str, Any]) -> None:
         self.loss_chart.add_epoch(end["global_step"], end["train_loss"], end["val_loss"])
         self.accuracy_chart.add_epoch(end["epoch"], end["train_accuracy"], end["val_accuracy"])
-        self.confusion.set_matrix(end["confusion"], end["class_names"])
+        self.confusion.set_matrix(end["confusion"], end["class_names"],
+                                  end.get("split", "validation"))
         self.gallery.set_items(end["misclassified"])
         self.status.emit(f"Epoch {end['epoch']}/{end['epochs']}: validation accuracy "
                          f"{end['val_accuracy']:.2%}")

@@ -138,6 +138,7 @@ class _Worker(QObject):
             image_size=config.image_size, progress=self._data_progress, limit=config.limit,
         )
         self._class_names = list(dataset.class_names)
+        self._split = "test" if dataset.val is dataset.test else "validation"  # what epochs score
         self.started.emit(list(self._class_names))
         for record in train(config, self._control, dataset=dataset):
             if isinstance(record, Step):
@@ -227,6 +228,7 @@ class _Worker(QObject):
             for m in end.misclassified
         ]
         values["class_names"] = list(names)
+        values["split"] = getattr(self, "_split", "validation")
         self.epochEnded.emit(values)
 
 
