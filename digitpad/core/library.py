@@ -136,3 +136,55 @@ def library_path_for(name: str, library: Path | None = None) -> Path:
     from digitpad.core.saving import reserve_in_library
 
     return reserve_in_library(name, library or model_library_dir())
+
+
+def _library_file(path: str | os.PathLike, library: Path | None) -> Path:
+    """`path` when it is a model file directly in the library folder; else DigitpadError."""
+    folder = (library or model_library_dir()).resolve()
+    file = Path(path)
+    if file.suffix != ".pt" or file.parent.resolve() != folder or not os.path.lexists(file):
+        raise DigitpadError(f"{printable(file.name, 100)} is not a model in the library "
+                            f"({printable(str(folder), 200)}).")
+    return file
+
+
+def delete_model(path: str | os.PathLike, library: Path | None = None) -> None:
+    """Remove a model from the library (bundled models and files elsewhere are refused)."""
+    file = _library_file(path, library)
+    try:
+        file.unlink()
+    except OSError as exc:
+        raise DigitpadError(f"{printable(file.name, 100)} could not be deleted "
+                            f"({exc.strerror or exc}).") from None
+    _meta_cache.pop(str(file), None)
+
+
+def rename_model(path: str | os.PathLike, name: str, library: Path | None = None) -> Path:
+    """Give a library model a new name (made file-safe); returns its new path. A name that is
+    taken or empty is refused, and the model is never overwritten or lost."""
+    from digitpad.core.saving import safe_stem
+
+    file = _library_file(path, library)
+    stem = safe_stem(name.strip()) if name.strip() else ""
+    if not stem or stem in BUNDLED:
+        raise DigitpadError(f"{printable(repr(name), 100)} cannot be a model's name.")
+    target = file.with_name(f"{stem}.pt")
+    if target == file:
+        return file
+    try:
+        os.link(file, target)  # fails if the name is taken: nothing is replaced
+    except FileExistsError:
+        raise DigitpadError(f"There is already a model called {printable(stem, 100)}.") from None
+    except OSError:
+        if os.path.lexists(target):
+            raise DigitpadError(f"There is already a model called {printable(stem, 100)}."
+                                ) from None
+        try:
+            os.rename(file, target)  # no hard links here (say, FAT): checked just above
+        except OSError as exc:
+            raise DigitpadError(f"{printable(file.name, 100)} could not be renamed "
+                                f"({exc.strerror or exc}).") from None
+        return target
+    file.unlink()
+    _meta_cache.pop(str(file), None)
+    return target

@@ -37,6 +37,10 @@ class PaperView(QWidget):
         """A copy of the paper: uint8 (560, 560), white 255, ink dark."""
         return paper.pixels(self._image).copy()
 
+    def paper_image(self) -> QImage:
+        """A copy of the paper as a 560×560 grey QImage (what File ▸ Save Drawing writes)."""
+        return self._image.copy()
+
     def is_blank(self) -> bool:
         """True while nothing darker than near-white is on the paper."""
         if self._blank is None:

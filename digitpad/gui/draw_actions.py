@@ -1,12 +1,18 @@
-"""The Draw tab's window-level actions: which shortcuts act only there, and the list of
-keyboard shortcuts that Help ▸ Keyboard Shortcuts shows."""
+"""The Draw tab's window-level actions: which shortcuts act only there, saving the drawing as
+a PNG, and the list that Help ▸ Keyboard Shortcuts shows."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFontDatabase, QImage
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
+
+from digitpad.core.errors import DigitpadError
 
 
 def only_on_tab(actions: Iterable[QAction], tabs: QTabWidget, page: QWidget) -> None:
@@ -25,3 +31,73 @@ def only_on_tab(actions: Iterable[QAction], tabs: QTabWidget, page: QWidget) -> 
 
     tabs.currentChanged.connect(follow)
     follow()
+
+
+SHORTCUTS = [
+    ("Draw tab", ""),
+    ("Ctrl+O", "Open an image onto the canvas"),
+    ("Ctrl+S", "Save the drawing as a PNG"),
+    ("Ctrl+V", "Paste an image"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a stroke"),
+    ("Delete or Esc", "Clear the canvas"),
+    ("E", "Eraser on / off"),
+    ("[ and ]", "Smaller / larger brush"),
+    ("Ctrl+Shift+O", "Use a model file from anywhere"),
+    ("F5", "Reload the model list"),
+    ("Anywhere", ""),
+    ("Ctrl+1 / Ctrl+2", "Draw tab / Train tab"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+def shortcuts_text() -> str:
+    """The keyboard shortcuts, one a line (the single keys act only on the Draw tab)."""
+    lines = []
+    for keys, what in SHORTCUTS:
+        lines.append(f"\n{keys}" if not what else f"  {keys:<22} {what}")
+    return "\n".join(lines).strip("\n")
+
+
+def show_shortcuts(parent: QWidget) -> QMessageBox:
+    """Help ▸ Keyboard Shortcuts: a plain-text box (returned, open, not modal to the app)."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_text(),
+                      QMessageBox.StandardButton.Close, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    box.setFont(font)
+    box.setObjectName("shortcuts")
+    box.open()
+    return box
+
+
+def save_drawing(parent: QWidget, image: QImage) -> str:
+    """File ▸ Save Drawing as PNG…: ask where, and write `image` there whole or not at all.
+
+    Returns what happened, in one sentence for the status bar or message bar ("" when the
+    person cancelled); raises DigitpadError when it could not be saved."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Save the drawing", "drawing.png",
+                                          "PNG images (*.png)")
+    if not path:
+        return ""
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        target = target.with_name(target.name + ".png")
+    # written next to the target, then moved over it: a full disk leaves no half-written PNG
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".drawing-", suffix=".png",
+                                             dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise DigitpadError(f"The drawing could not be saved in {target.parent} "
+                            f"({exc.strerror or exc}).") from None
+    try:
+        if not image.save(temporary, "PNG"):
+            raise DigitpadError(f"The drawing could not be written to {target.name}.")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise DigitpadError(f"The drawing could not be saved as {target.name} "
+                            f"({exc.strerror or exc}).") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return f"Saved the drawing as {target}"

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 from digitpad.core.errors import DigitpadError
 from digitpad.gui.background_call import BackgroundCall
 from digitpad.gui.canvas import DrawingCanvas
+from digitpad.gui.draw_actions import save_drawing
 from digitpad.gui.image_io import load_image_file
 from digitpad.gui.message_bar import MessageBar
+from digitpad.gui.model_library_dialog import ModelLibraryDialog
 from digitpad.gui.model_picker import ModelPicker, opened_label
 from digitpad.gui.model_view import ModelInputView
 from digitpad.gui.prediction_label import PredictionLabel
@@ -72,6 +74,9 @@ class DrawTab(QWidget):
         self.brush.setRange(4, 48)
         self.brush.setValue(self.canvas.brush_size)
         self.brush.setToolTip("Brush size ([ smaller, ] larger)")
+        self.brush_value = QLabel(str(self.canvas.brush_size), self)
+        self.brush_value.setToolTip("Brush size, in pixels of the 280-wide paper")
+        self.brush_value.setMinimumWidth(self.brush_value.fontMetrics().horizontalAdvance("48 "))
         self.eraser = _tool_button("Eraser", "Erase instead of drawing (E)")
         self.eraser.setCheckable(True)
         self.undo_button = _tool_button("Undo", "Undo the last stroke (Ctrl+Z)")
@@ -85,6 +90,7 @@ class DrawTab(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Brush"))
         tools.addWidget(self.brush, 1)
+        tools.addWidget(self.brush_value)
         for button in (self.eraser, self.undo_button, self.redo_button, self.clear_button,
                        self.open_button):
             tools.addWidget(button)
@@ -115,6 +121,7 @@ class DrawTab(QWidget):
         c.fileDropped.connect(self.open_file)
         c.imageDropped.connect(self.load_qimage)
         self.brush.valueChanged.connect(c.set_brush_size)
+        self.brush.valueChanged.connect(lambda value: self.brush_value.setText(str(value)))
         self.eraser.toggled.connect(c.set_eraser)
         self.undo_button.clicked.connect(c.undo)
         self.redo_button.clicked.connect(c.redo)
@@ -231,6 +238,23 @@ class DrawTab(QWidget):
         best = max(range(len(probabilities)), key=probabilities.__getitem__)
         self.label.show_prediction(self.class_names[best], probabilities[best])
         self.view.set_image(result["view"])
+
+    def manage_library(self) -> ModelLibraryDialog:
+        """Model ▸ Manage Model Library…: rename or delete saved models (the dialog, open)."""
+        dialog = ModelLibraryDialog(self.picker.library_entries(), self.model_path, self)
+        dialog.changed.connect(lambda path: self.refresh_models(select=path))
+        dialog.open()
+        return dialog
+
+    def save_drawing(self) -> None:
+        """File ▸ Save Drawing as PNG… (Ctrl+S)."""
+        try:
+            said = save_drawing(self, self.canvas.paper_image())
+        except DigitpadError as exc:
+            self.messages.show_message(str(exc), error=True)
+            return
+        if said:
+            self.status.emit(said)
 
     # --- images -------------------------------------------------------------------------
     def choose_file(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
 from digitpad.gui.background_call import wait_for_daemons
-from digitpad.gui.draw_actions import only_on_tab
+from digitpad.gui.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw_tab import DrawTab
 from digitpad.gui.prediction_service import PredictionService
 from digitpad.gui.settings_store import forget, notice, read_settings
@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&Open Image…", self.draw_tab.choose_file, QKeySequence.StandardKey.Open,
                      "Open an image file and put it on the canvas")
+        self._action(file, "&Save Drawing as PNG…", self.draw_tab.save_drawing,
+                     QKeySequence.StandardKey.Save, "Save the drawing on the canvas as a PNG image")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -98,8 +100,11 @@ class MainWindow(QMainWindow):
         self._action(model, "&Open Model File…", self._open_model_file, "Ctrl+Shift+O",
                      "Use a digitpad model file (.pt) from anywhere")
         self._action(model, "&Reload Model List", lambda: self.draw_tab.refresh_models(), "F5")
+        self._action(model, "&Manage Model Library…", self.draw_tab.manage_library,
+                     tip="Rename or delete your saved models")
         self._action(model, "Show Model &Library Folder", self._show_library)
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", lambda: show_shortcuts(self))
         self._action(help_menu, "&About digitpad", self.show_about)
 
     def _open_model_file(self) -> None:

@@ -175,3 +175,52 @@ def test_a_dot_drawn_alone_is_not_read_as_a_confident_zero(window, qtbot):
     window.draw_tab.clear_button.click()
     draw_digit(window.draw_tab.canvas, "0")  # a real 0 still is one
     qtbot.waitUntil(lambda: shown(window) == "0", timeout=10_000)
+
+
+# --- 7: save as PNG, keyboard shortcuts, the brush size as a number -------------------------------
+
+def test_ctrl_s_saves_the_drawing_as_a_png(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from digitpad.core.images import open_image
+    from digitpad.core.predictor import Predictor
+
+    draw_digit(window.draw_tab.canvas, "7")
+    qtbot.waitUntil(lambda: shown(window) == "7", timeout=10_000)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "my seven"), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = tmp_path / "my seven.png"
+    assert saved.is_file() and Image.open(saved).size == (560, 560)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == ["my seven.png"]
+    predictor = Predictor.from_file(window.draw_tab.model_path)
+    assert predictor.predict(open_image(saved)).label == "7"
+    # a folder that does not exist: one line in the message bar, nothing written
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "no such folder" / "x.png"), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.draw_tab.messages.isVisible()
+    assert "could not be saved" in window.draw_tab.messages.text()
+    assert "\n" not in window.draw_tab.messages.text()
+
+
+def test_help_lists_the_keyboard_shortcuts(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    menu_action(window, "Help", "Keyboard Shortcuts").trigger()
+    box = window.findChild(QMessageBox, "shortcuts")
+    qtbot.waitUntil(box.isVisible, timeout=5_000)
+    for keys in ("Ctrl+S", "Ctrl+Z", "Delete", "[ and ]", "Ctrl+2"):
+        assert keys in box.text()
+    box.close()
+
+
+def test_the_brush_size_is_shown_as_a_number(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    tab = window.draw_tab
+    assert tab.brush_value.text() == str(tab.canvas.brush_size)
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    assert tab.brush_value.text() == str(tab.canvas.brush_size)
+    assert tab.brush_value.isVisible()
