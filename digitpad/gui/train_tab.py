@@ -60,7 +60,7 @@ class TrainTab(QWidget):
         self.gallery = MisclassifiedGallery(self)
         self.start_button = _button("&Start", "Start training with these settings")
         self.pause_button = _button("&Pause", "Pause training; Resume carries on where it was")
-        self.stop_button = _button("S&top", "Stop after this batch and save the best model")
+        self.stop_button = _button("St&op", "Stop after this batch and save the best model")
         self.start_button.setDefault(True)
         self.start_button.setEnabled(False)  # until the models are listed
         self.pause_button.setEnabled(False)
@@ -91,8 +91,8 @@ class TrainTab(QWidget):
         charts.setStretchFactor(0, 3)
         charts.setStretchFactor(1, 2)
         self.details = QTabWidget()
-        self.details.addTab(self.confusion, "&Confusion matrix")
-        self.details.addTab(self.gallery, "&Mistakes")
+        self.details.addTab(self.confusion, "Confusion matri&x")
+        self.details.addTab(self.gallery, "Mista&kes")
         self.details.setTabToolTip(0, "Which classes the model mixes up (validation images)")
         self.details.setTabToolTip(1, "Validation images the model got wrong, most confident "
                                       "first")
