@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.train_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
         self.train_tab.modelSaved.connect(self._model_trained)
+        self.train_tab.gallery.imageActivated.connect(self._open_mistake)
         self._build_menus()
         self._restore_settings()
 
@@ -156,6 +157,13 @@ class MainWindow(QMainWindow):
         )
 
     # --- training results ---------------------------------------------------------------
+    def _open_mistake(self, image) -> None:  # noqa: ANN001 - a uint8 numpy array
+        """A mistake tile double-clicked: its image on the Draw tab's canvas (undoable)."""
+        from digitpad.gui.image_io import array_to_qimage
+
+        self.tabs.setCurrentWidget(self.draw_tab)
+        self.draw_tab.load_qimage(array_to_qimage(image))
+
     def _model_trained(self, path: str) -> None:
         self.draw_tab.refresh_models(select=path)
         self.statusBar().showMessage(f"Saved {os.path.basename(path)}; it is now on the Draw tab",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -42,16 +42,29 @@ def thumbnail(image: np.ndarray, side: int = THUMB) -> QPixmap:
                                            Qt.TransformationMode.FastTransformation))
 
 
-def caption(item: dict[str, Any]) -> str:
-    """'true 4 → 9' and '97%' on two lines."""
-    return f"true {item['true_name']} → {item['predicted_name']}\n{item['confidence']:.0%}"
+def percent(confidence: float) -> str:
+    """A confidence as the tiles and their tooltips both say it: '99.8%' (never a rounded
+    '100%' beside a tooltip's 99.8%)."""
+    return f"{100 * float(confidence):.1f}%"
+
+
+def caption(item: dict[str, Any], metrics: QFontMetrics | None = None, width: int = 0) -> str:
+    """'true 4 → 9' and '97.3%' on two lines; with `metrics`, the names line is shortened
+    (…) to `width` so that a long class name never pushes the percentage out of the tile."""
+    names = f"true {item['true_name']} → {item['predicted_name']}"
+    if metrics is not None:
+        names = metrics.elidedText(names, Qt.TextElideMode.ElideMiddle, width)
+    return f"{names}\n{percent(item['confidence'])}"
 
 
 class MisclassifiedGallery(QWidget):
     """Up to 64 misclassified images, most confident mistakes first, each with its caption."""
 
+    imageActivated = Signal(object)  # a tile double-clicked: its image (uint8 numpy array)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._images: list[np.ndarray] = []
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
@@ -59,11 +72,13 @@ class MisclassifiedGallery(QWidget):
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(False)  # two lines, each fitted: the % always shows
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.itemDoubleClicked.connect(self._activated)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setToolTip("Validation images the model got wrong, the most confident "
-                             "mistakes first: the true class → the prediction, and its confidence")
+                             "mistakes first: the true class → the prediction, and its "
+                             "confidence. Double-click one to open it on the Draw tab")
         self.empty = QLabel(WAITING_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -81,12 +96,16 @@ class MisclassifiedGallery(QWidget):
         self.list.setUpdatesEnabled(False)
         try:
             self.list.clear()
+            self._images = [np.asarray(item["image"]) for item in ordered[:MAX_SHOWN]]
+            metrics, width = self.list.fontMetrics(), self.list.gridSize().width() - 8
             for item in ordered[:MAX_SHOWN]:
-                widget_item = QListWidgetItem(QIcon(thumbnail(item["image"])), caption(item))
+                widget_item = QListWidgetItem(QIcon(thumbnail(item["image"])),
+                                              caption(item, metrics, width))
+                widget_item.setData(Qt.ItemDataRole.UserRole, self.list.count())
                 widget_item.setToolTip(tooltip(  # class names are plain text
                     f"True class: {item['true_name']} ({item['true']}); predicted: "
                     f"{item['predicted_name']} ({item['predicted']}) with "
-                    f"{item['confidence']:.1%} confidence"))
+                    f"{percent(item['confidence'])} confidence"))
                 widget_item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter
                                              | Qt.AlignmentFlag.AlignTop)
                 self.list.addItem(widget_item)
@@ -95,8 +114,14 @@ class MisclassifiedGallery(QWidget):
         self.empty.setText(NONE_TEXT)
         self._stack.setCurrentWidget(self.list if self.list.count() else self.empty)
 
+    def _activated(self, widget_item: QListWidgetItem) -> None:
+        index = widget_item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(index, int) and 0 <= index < len(self._images):
+            self.imageActivated.emit(self._images[index])
+
     def clear(self) -> None:
         """Back to the empty state (before the first epoch)."""
+        self._images = []
         self.list.clear()
         self.empty.setText(WAITING_TEXT)
         self._stack.setCurrentWidget(self.empty)

@@ -224,3 +224,40 @@ def test_the_brush_size_is_shown_as_a_number(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_BracketRight)
     assert tab.brush_value.text() == str(tab.canvas.brush_size)
     assert tab.brush_value.isVisible()
+
+
+# --- 14 (and 7): mistake tiles ------------------------------------------------------------------
+
+def _mistake(shared_data: Path, true_name: str, predicted_name: str, confidence: float) -> dict:
+    return {"image": _mnist(shared_data, 3), "true": 3, "predicted": 5, "true_name": true_name,
+            "predicted_name": predicted_name, "confidence": confidence}
+
+
+def test_a_tile_says_what_its_tooltip_says_and_keeps_its_percentage(window, qtbot, shared_data):
+    gallery = window.train_tab.gallery
+    gallery.set_items([_mistake(shared_data, "3", "5", 0.998),
+                       _mistake(shared_data, "Extraordinarily long class name indeed",
+                                "Another very long class name", 0.5)])
+    first, second = gallery.list.item(0), gallery.list.item(1)
+    assert first.text().endswith("\n99.8%") and "99.8% confidence" in first.toolTip()
+    names, share = second.text().split("\n")
+    assert share == "50.0%"
+    assert gallery.list.fontMetrics().horizontalAdvance(names) <= gallery.list.gridSize().width()
+
+
+def test_double_clicking_a_mistake_opens_it_on_the_canvas(window, qtbot, shared_data):
+    from PySide6.QtCore import Qt
+
+    gallery = window.train_tab.gallery
+    window.tabs.setCurrentWidget(window.train_tab)
+    gallery.set_items([_mistake(shared_data, "3", "5", 0.9)])
+    window.train_tab.details.setCurrentWidget(gallery)
+    qtbot.waitUntil(gallery.list.isVisible, timeout=5_000)
+    qtbot.waitUntil(lambda: not gallery.list.visualItemRect(gallery.list.item(0)).isEmpty(),
+                    timeout=5_000)
+    centre = gallery.list.visualItemRect(gallery.list.item(0)).center()
+    qtbot.mouseClick(gallery.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(gallery.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert window.tabs.currentWidget() is window.draw_tab
+    assert not window.draw_tab.canvas.is_blank() and window.draw_tab.canvas.can_undo
+    qtbot.waitUntil(lambda: shown(window) == "3", timeout=10_000)
