@@ -164,7 +164,8 @@ class TrainTab(QWidget):
         self._stepped = False
         self.run.start(self.form.values(), self.form.model_name())
         self._set_running(True)
-        self.status.emit("Training started")
+        # "Training started" waits for the data (see _started): a missing dataset is no start
+        self.status.emit("Loading the dataset…")
 
     def toggle_pause(self) -> None:
         """Pause a running training, or resume a paused one."""
@@ -205,6 +206,7 @@ class TrainTab(QWidget):
     def _started(self, class_names: list[str]) -> None:
         self._class_names = class_names
         self.progress.show_text(f"Training on {len(class_names)} classes…")
+        self.status.emit("Training started")
 
     def _steps_arrived(self, _steps: list, _losses: list) -> None:
         self._stepped = True
@@ -243,8 +245,9 @@ class TrainTab(QWidget):
     def _failed(self, message: str) -> None:
         self.progress.reset()
         # an error after steps were taken ended a run that ran (nothing was worth saving yet)
-        self.progress.show_text("Training stopped by an error." if self._stepped
-                                else "Training did not run.")
+        said = "Training stopped by an error." if self._stepped else "Training did not run."
+        self.progress.show_text(said)
+        self.status.emit(said)  # the status bar agrees with the panel
         if self.messages.action_button().isHidden():  # keep a dataset message and its button
             self.messages.show_message(message, error=True)
 
