@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -113,8 +114,27 @@ class TrainTab(QWidget):
         body.addWidget(right)
         body.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
-        outer.addWidget(self.messages)
         outer.addWidget(body, 1)
+        # Messages float over the top of the tab rather than push it down: a banner appearing
+        # at Start once moved the buttons under the mouse, so a click meant for Pause hit Save as
+        self.messages.installEventFilter(self)
+        self.messages.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.messages and event.type() in (QEvent.Type.Show,
+                                                          QEvent.Type.LayoutRequest):
+            self._place_messages()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_messages()
+
+    def _place_messages(self) -> None:
+        bar, width = self.messages, self.width()
+        height = bar.heightForWidth(width) if bar.hasHeightForWidth() else -1
+        bar.setGeometry(0, 0, width, max(height, bar.minimumSizeHint().height()))
+        bar.raise_()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
