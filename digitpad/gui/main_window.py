@@ -21,6 +21,9 @@ from digitpad.gui.train_tab import TrainTab
 # How long closing waits, with the window already gone, for a stopped run to evaluate and save
 # its best weights; a save stuck longer than this (a hung disk) is given up.
 SAVE_WAIT_MS = 300_000
+# Smaller than this, buttons were cut to "E…r" and the Draw tab's bars for 6-9 vanished; it fits
+# a 1024x768 screen with room for panels
+MINIMUM_SIZE = (880, 640)
 
 
 class MainWindow(QMainWindow):
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
             if found.geometry is not None:
                 found.refused.append("window/geometry")
             self.resize(1000, 680)
+        self.setMinimumSize(*MINIMUM_SIZE)
         if found.brush is not None:
             self.draw_tab.canvas.set_brush_size(found.brush)
         self._last_model = found.model
