@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.train_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
         self.train_tab.modelSaved.connect(self._model_trained)
+        self.train_tab.modelKept.connect(lambda _path: self.draw_tab.refresh_models())
         self.train_tab.gallery.imageActivated.connect(self._open_mistake)
         self._build_menus()
         self._restore_settings()

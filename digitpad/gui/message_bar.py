@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
@@ -36,6 +36,33 @@ class MessageBar(QWidget):
         layout.addWidget(close)
         self._timer = QTimer(self, singleShot=True, timeout=self.hide)
         self.hide()
+
+    def float_over_parent(self) -> None:
+        """Lie over the top of the parent, full width, instead of taking room in its layout, so
+        that showing or hiding a message never moves the controls below."""
+        self.parentWidget().installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._place()
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        if self._floating() and event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self._place()
+        return super().event(event)
+
+    def _floating(self) -> bool:
+        parent = self.parentWidget()
+        return parent is not None and parent.layout() is not None and (
+            parent.layout().indexOf(self) < 0)
+
+    def _place(self) -> None:
+        width = self.parentWidget().width()
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        self.setGeometry(0, 0, width, max(height, self.minimumSizeHint().height()))
+        self.raise_()
 
     def text(self) -> str:
         """The message shown (or last shown)."""

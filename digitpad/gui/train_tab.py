@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -25,7 +24,7 @@ from digitpad.gui.charts import AccuracyChart, LossChart
 from digitpad.gui.confusion_view import ConfusionMatrixView
 from digitpad.gui.message_bar import MessageBar
 from digitpad.gui.misclassified_gallery import MisclassifiedGallery
-from digitpad.gui.train_progress import TrainProgress, format_duration
+from digitpad.gui.train_progress import TrainProgress, format_duration, no_better_than_chance
 from digitpad.gui.train_settings import TrainSettingsForm
 from digitpad.gui.training_worker import TrainingRun
 
@@ -46,6 +45,7 @@ class TrainTab(QWidget):
     """Training with live charts. `modelSaved(path)` fires when a trained model is saved."""
 
     modelSaved = Signal(str)
+    modelKept = Signal(str)  # saved to the library, but too poor to put on the Draw tab unasked
     status = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -117,24 +117,7 @@ class TrainTab(QWidget):
         outer.addWidget(body, 1)
         # Messages float over the top of the tab rather than push it down: a banner appearing
         # at Start once moved the buttons under the mouse, so a click meant for Pause hit Save as
-        self.messages.installEventFilter(self)
-        self.messages.raise_()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.messages and event.type() in (QEvent.Type.Show,
-                                                          QEvent.Type.LayoutRequest):
-            self._place_messages()
-        return super().eventFilter(watched, event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._place_messages()
-
-    def _place_messages(self) -> None:
-        bar, width = self.messages, self.width()
-        height = bar.heightForWidth(width) if bar.hasHeightForWidth() else -1
-        bar.setGeometry(0, 0, width, max(height, bar.minimumSizeHint().height()))
-        bar.raise_()
+        self.messages.float_over_parent()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
@@ -254,6 +237,16 @@ class TrainTab(QWidget):
         text = f"{result['message']} {score}{took}"
         if problem:  # the run ran: say so, and where its model went (if anywhere)
             text += f" {problem}"
+        poor = saved and accuracy is not None and no_better_than_chance(
+            accuracy, len(self._class_names))
+        if poor:  # kept, but the model in use stays unless the user asks
+            text += (f" Saved as {saved}, but not put on the Draw tab: "
+                     f"{accuracy:.0%} is no better than guessing among "
+                     f"{len(self._class_names)} classes.")
+            self.messages.show_message(text, error=True, action=(
+                "Use it anyway", lambda: self.modelSaved.emit(saved)))
+            self.modelKept.emit(saved)
+            return
         if saved:
             text += (f" Saved as {saved} instead, so the run is not lost." if problem
                      else f" Saved as {saved}; it is ready on the Draw tab.")
