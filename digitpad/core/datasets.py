@@ -154,6 +154,11 @@ def _locate(known: _Known, root: Path, download: bool, progress: Progress | None
             return theirs
         except DownloadError as exc:
             reason = exc.reason
+            for folder in (theirs, theirs.parent):  # the download's folders, if left empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # not empty (or not there): leave it
     files = ", ".join(name + ".gz" for name in IDX_NAMES[:-1]) + f" and {IDX_NAMES[-1]}.gz"
     raise DatasetError(
         f"{known.title} was not found in {ours} or {theirs} and could not be downloaded "

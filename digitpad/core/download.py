@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import tempfile
 import urllib.error
 import urllib.request
@@ -117,6 +118,8 @@ def _reason(exc: BaseException) -> str:
     """A short, readable phrase for a download failure."""
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP Error {exc.code}: {exc.reason}"
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, socket.gaierror):
+        return "no network: the download server could not be found"  # not "[Errno -2] …"
     if isinstance(exc, urllib.error.URLError):
         return str(exc.reason)
     if isinstance(exc, TimeoutError):

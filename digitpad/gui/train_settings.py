@@ -221,12 +221,14 @@ class TrainSettingsForm(QWidget):
         self.dataset.setCurrentIndex(self.dataset.findData("folder"))
         self._show_folder()
 
-    def choose_data_dir(self) -> None:
-        """Ask for the folder that holds (or will hold) the MNIST / Fashion-MNIST files."""
+    def choose_data_dir(self) -> bool:
+        """Ask for the folder that holds (or will hold) the MNIST / Fashion-MNIST files; True
+        when one was chosen."""
         folder = QFileDialog.getExistingDirectory(self, "Choose the data folder",
                                                   self.data_dir.text())
         if folder:
             self.data_dir.setText(folder)
+        return bool(folder)
 
     def _show_folder(self) -> None:
         folder = self.dataset.currentData() == "folder"

@@ -269,7 +269,8 @@ class TrainTab(QWidget):
                                    action=("Choose folder…", self._choose_data_folder))
 
     def _choose_data_folder(self) -> None:
-        self.form.choose_data_dir()
+        if self.form.choose_data_dir() and not self.is_training():
+            self.start()  # the person was starting a run: carry on at once
 
     def _ended(self) -> None:
         self._set_running(False)

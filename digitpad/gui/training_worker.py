@@ -105,8 +105,11 @@ class _Worker(QObject):
                 "best_epoch": 0, "metrics": {}, "elapsed": 0.0, "saved": "",
             })
         except DatasetError as exc:
-            self.datasetFailed.emit(str(exc))
-            self.failed.emit(str(exc))
+            # the GUI's way to "pass --data-dir" is the Choose folder… button beside the message
+            text = str(exc).replace(" or pass --data-dir.",
+                                    ", or choose the folder that holds them.")
+            self.datasetFailed.emit(text)
+            self.failed.emit(text)
         except DigitpadError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug must end the run, not the app
