@@ -7,6 +7,7 @@ through `set_choices`, computed off the GUI thread, because listing it imports t
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -63,6 +64,7 @@ class TrainSettingsForm(QWidget):
         self._models: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, Any] = {}  # settings waiting for the choices to arrive
         self._folder_dataset = ""
+        self._suggested = ""  # the save name last suggested (a typed one is kept)
         self._build()
 
     # --- construction ---------------------------------------------------------------------
@@ -129,6 +131,7 @@ class TrainSettingsForm(QWidget):
         form.addRow("Dataset", self.dataset)
         form.addRow("", self.folder_label)
         form.addRow("Data folder", data_row)
+        self._data_row = data_row
         form.addRow("Mode&l", self.model)
         form.addRow("", self.model_info)
         form.addRow("Variant", self.variant)
@@ -196,9 +199,14 @@ class TrainSettingsForm(QWidget):
         self._suggest_name()
 
     def _suggest_name(self) -> None:
+        """Name the model after its network and data, unless the person typed a name."""
+        if self.save_name.text() not in ("", self._suggested):
+            return  # never silently replace a typed name
         dataset = self.dataset_value()
-        short = dataset if dataset in ("mnist", "fashion-mnist") else "folder"
-        self.save_name.setText(f"{self.model.currentData()}-{short}")
+        short = dataset if dataset in ("mnist", "fashion-mnist") else (
+            os.path.basename(os.path.normpath(dataset)) or "folder")
+        self._suggested = f"{self.model.currentData()}-{short}"
+        self.save_name.setText(self._suggested)
 
     # --- dataset --------------------------------------------------------------------------
     def _dataset_picked(self) -> None:
@@ -234,6 +242,10 @@ class TrainSettingsForm(QWidget):
         folder = self.dataset.currentData() == "folder"
         self.folder_label.setText(self._folder_dataset if folder else "")
         self._form.setRowVisible(self.folder_label, folder)
+        self._form.setRowVisible(self._data_row, not folder)  # MNIST files only
+        name = os.path.basename(os.path.normpath(self._folder_dataset))
+        index = self.dataset.findData("folder")  # the picker names the folder chosen
+        self.dataset.setItemText(index, f"Image folder: {name}" if name else "Image folder…")
 
     def dataset_value(self) -> str:
         """"mnist", "fashion-mnist" or the image folder's path."""
