@@ -169,7 +169,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from digitpad.core.checkpoint import load_model
     from digitpad.core.datasets import load_dataset
     from digitpad.core.evaluation import evaluate
-    from digitpad.core.library import resolve_model
+    from digitpad.core.model_library import resolve_model
     from digitpad.core.safe_text import json_safe, printable
 
     path = resolve_model(args.model)
@@ -216,7 +216,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_predict(args: argparse.Namespace) -> int:
     """`digitpad predict`: top-k classes for each image; bad images reported one line each."""
     from digitpad.core.images import open_image
-    from digitpad.core.library import resolve_model
+    from digitpad.core.model_library import resolve_model
     from digitpad.core.predictor import Predictor
     from digitpad.core.safe_text import json_safe, printable
 
@@ -251,9 +251,9 @@ def run_models(args: argparse.Namespace) -> int:
     """`digitpad models`: bundled and saved models, then the architectures one can train.
 
     Each library file is read on its own: a bad one is listed as unusable with its reason."""
-    from digitpad.core.catalog import describe_architectures
-    from digitpad.core.library import list_models
+    from digitpad.core.model_library import list_models
     from digitpad.core.safe_text import json_safe, printable
+    from digitpad.core.training_choices import describe_architectures
 
     entries = list_models()
     if args.json:

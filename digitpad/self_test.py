@@ -32,7 +32,7 @@ def _drawn_seven():  # noqa: ANN202 - a PIL image; PIL is imported here to keep 
 
 
 def check_model() -> str:
-    from digitpad.core.library import resolve_model
+    from digitpad.core.model_library import resolve_model
     from digitpad.core.predictor import Predictor
 
     path = resolve_model(None)

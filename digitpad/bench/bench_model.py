@@ -18,7 +18,7 @@ STAND_IN_IMAGES = 3000
 def benchmark_model(model: str | None, data_dir: str | os.PathLike | None,
                     scratch: Path) -> tuple[Path, str]:
     """(model file, how it was chosen). `scratch` is where a stand-in model is saved."""
-    from digitpad.core.library import DEFAULT_MODEL, bundled_model_path, resolve_model
+    from digitpad.core.model_library import DEFAULT_MODEL, bundled_model_path, resolve_model
 
     if model is not None:
         path = resolve_model(model)

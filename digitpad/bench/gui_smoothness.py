@@ -97,7 +97,7 @@ def _cli_run(values: dict[str, Any]) -> float:
 def bench_gui(data_dir: str, model: str = "digitnet", epochs: int = 1, limit: int = 8000,
               timeout_s: float = 300, dataset: str = "mnist") -> dict[str, Any]:
     """Measure GUI timer gaps during a Train-tab run, and GUI vs command-line images/s."""
-    from digitpad.gui.training_worker import training_threads
+    from digitpad.gui.workers.training_worker import training_threads
 
     values = {"dataset": dataset, "data_dir": data_dir, "model": model, "epochs": epochs,
               "limit": limit, "device": "cpu"}

@@ -152,7 +152,7 @@ def make_canvas() -> Any:
     if QApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         make_canvas.app = QApplication([])  # type: ignore[attr-defined]  # kept alive
-    from digitpad.gui.canvas import DrawingCanvas
+    from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
 
     canvas = DrawingCanvas()
     canvas.resize(WIDGET_SIDE, WIDGET_SIDE)
@@ -261,7 +261,7 @@ def format_report(result: dict[str, Any]) -> str:
 def bench_mouse(model: str | None, per_digit: int, seed: int,
                 save_failures_to: str | None = None) -> dict[str, Any]:
     """`digitpad bench mouse`: the result with plain values only (views dropped, or saved)."""
-    from digitpad.core.library import resolve_model
+    from digitpad.core.model_library import resolve_model
 
     result = evaluate_mouse_drawn(resolve_model(model), per_digit, seed)
     if save_failures_to:

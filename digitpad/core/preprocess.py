@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from digitpad.core.paper import paper_brightness
+from digitpad.core.paper_brightness import paper_brightness
 
 MODES = ("digit", "plain")
 MAX_SIDE = 2048  # larger inputs are box-averaged down first

@@ -23,7 +23,7 @@ def is_out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
 
 
-class SteppingModel:
+class MemorySafeStep:
     """Runs optimisation steps for `model`, halving how many images go through at once on OOM."""
 
     def __init__(

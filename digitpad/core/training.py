@@ -24,7 +24,7 @@ from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.models.registry import build_model, get_spec
 from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.records import EpochEnd, Finished, Notice, Step
-from digitpad.core.train_step import SteppingModel
+from digitpad.core.train_step import MemorySafeStep
 
 Record = Notice | Step | EpochEnd | Finished
 MISTAKES_KEPT = 32
@@ -79,7 +79,7 @@ def train(
     images = dataset.train.images.to(device)
     labels = dataset.train.labels.to(device)
     total_steps = steps_per_epoch * config.epochs
-    stepper = SteppingModel(model, optimizer, loss_fn, batch, device)
+    stepper = MemorySafeStep(model, optimizer, loss_fn, batch, device)
 
     best_state: dict[str, torch.Tensor] | None = None
     best_acc, best_epoch, global_step = -1.0, 0, 0

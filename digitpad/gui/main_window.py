@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
-from digitpad.gui.background_call import wait_for_daemons
-from digitpad.gui.draw_actions import only_on_tab, show_shortcuts
-from digitpad.gui.draw_tab import DrawTab
-from digitpad.gui.prediction_service import PredictionService
+from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
+from digitpad.gui.draw.draw_tab import DrawTab
 from digitpad.gui.settings_store import forget, notice, read_settings
-from digitpad.gui.train_tab import TrainTab
+from digitpad.gui.train.train_tab import TrainTab
+from digitpad.gui.workers.background_call import wait_for_daemons
+from digitpad.gui.workers.prediction_service import PredictionService
 
 # How long closing waits, with the window already gone, for a stopped run to evaluate and save
 # its best weights; a save stuck longer than this (a hung disk) is given up.
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
     # --- training results ---------------------------------------------------------------
     def _open_mistake(self, image) -> None:  # noqa: ANN001 - a uint8 numpy array
         """A mistake tile double-clicked: its image on the Draw tab's canvas (undoable)."""
-        from digitpad.gui.image_io import array_to_qimage
+        from digitpad.gui.canvas.image_io import array_to_qimage
 
         self.tabs.setCurrentWidget(self.draw_tab)
         self.draw_tab.load_qimage(array_to_qimage(image))

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from digitpad.gui.canvas import MAX_BRUSH, MIN_BRUSH
+from digitpad.gui.canvas.drawing_canvas import MAX_BRUSH, MIN_BRUSH
 
 MAX_TEXT = 4096  # longer remembered text (paths, names) is refused, not shown
 

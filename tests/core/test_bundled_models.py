@@ -7,7 +7,7 @@ import pytest
 from digitpad.core.checkpoint import load_model, read_meta
 from digitpad.core.datasets import load_dataset
 from digitpad.core.evaluation import evaluate
-from digitpad.core.library import (
+from digitpad.core.model_library import (
     BUNDLED,
     DEFAULT_MODEL,
     bundled_model_path,

@@ -18,7 +18,7 @@ from digitpad.core import checkpoint
 from digitpad.core.checkpoint import load_model, read_checkpoint, read_meta, save_checkpoint
 from digitpad.core.config import TrainConfig
 from digitpad.core.errors import CheckpointError
-from digitpad.core.library import list_models
+from digitpad.core.model_library import list_models
 from digitpad.core.models.registry import build_model
 
 

@@ -245,7 +245,7 @@ def test_listing_a_zip_bomb_keeps_memory_flat(bomb):
     """Measured in a real process: the old code unpacked the whole record to read metadata."""
     code = (
         "import resource, sys\n"
-        "from digitpad.core.library import list_models, _meta_cache\n"
+        "from digitpad.core.model_library import list_models, _meta_cache\n"
         "import torch\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "entries = list_models()\n"

@@ -10,7 +10,7 @@ import pytest
 from digitpad.core import images
 from digitpad.core.errors import ImageError
 from digitpad.core.images import open_image
-from digitpad.core.library import resolve_model
+from digitpad.core.model_library import resolve_model
 from digitpad.core.predictor import Predictor
 from tests.core.test_cli import digitpad
 from tests.image_corpus import NO_INK, build_corpus, mnist_seven

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from digitpad.core import library
-from digitpad.core.library import list_models
+from digitpad.core import model_library as library
+from digitpad.core.model_library import list_models
 from tests.core.hostile_files import (
     ESCAPE_NAME,
     build_hostile_library,
@@ -80,7 +80,7 @@ def test_digitpad_models_lists_a_hostile_library_as_text_and_valid_json(tmp_path
 
 def test_a_model_path_under_a_user_who_does_not_exist_is_one_line(tmp_path):
     from digitpad.core.errors import DigitpadError
-    from digitpad.core.library import resolve_model
+    from digitpad.core.model_library import resolve_model
 
     with pytest.raises(DigitpadError, match="no user 'nosuchuser'"):
         resolve_model("~nosuchuser/m.pt", library=tmp_path)

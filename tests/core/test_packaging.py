@@ -38,7 +38,7 @@ def test_self_test_passes_here():
 def test_self_test_fails_with_the_reason(monkeypatch, tmp_path):
     broken = tmp_path / "digits.pt"
     broken.write_bytes(b"not a model")
-    monkeypatch.setattr("digitpad.core.library.resolve_model", lambda spec=None: broken)
+    monkeypatch.setattr("digitpad.core.model_library.resolve_model", lambda spec=None: broken)
     monkeypatch.setattr(self_test, "check_window", lambda: "not checked in this test")
     lines: list[str] = []
     assert self_test.run_self_test(lines.append) == 1

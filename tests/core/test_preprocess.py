@@ -218,7 +218,7 @@ def test_bad_arguments():
 
 
 def test_paper_brightness_follows_uneven_light_and_ignores_the_ink():
-    from digitpad.core.paper import paper_brightness
+    from digitpad.core.paper_brightness import paper_brightness
 
     light = np.tile(np.linspace(0.5, 0.9, 300, dtype=np.float32), (200, 1))  # lamp on the right
     page = light.copy()

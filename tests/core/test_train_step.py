@@ -11,7 +11,7 @@ from digitpad.core import training
 from digitpad.core.config import TrainConfig
 from digitpad.core.errors import DigitpadError
 from digitpad.core.records import Notice, Step
-from digitpad.core.train_step import SteppingModel, is_out_of_memory
+from digitpad.core.train_step import MemorySafeStep, is_out_of_memory
 from tests.core.conftest import run_to_end
 
 
@@ -37,7 +37,7 @@ def test_a_step_split_in_parts_moves_the_weights_exactly_like_the_whole_batch():
     for chunk in (64, 16):
         torch.manual_seed(1)
         model = nn.Linear(12, 3)
-        stepper = SteppingModel(model, torch.optim.SGD(model.parameters(), lr=0.5),
+        stepper = MemorySafeStep(model, torch.optim.SGD(model.parameters(), lr=0.5),
                                 F.cross_entropy, 64, torch.device("cpu"))
         stepper.chunk = chunk
         loss, outputs, notice = stepper.step(x, y)
@@ -71,7 +71,7 @@ def test_out_of_memory_halves_the_images_per_pass_with_a_notice_and_training_goe
 
 def test_out_of_memory_with_a_single_image_is_a_clear_error():
     model = _RunsOutOfMemory(nn.Linear(4, 2), limit=0)
-    stepper = SteppingModel(model, torch.optim.SGD(model.parameters(), lr=0.1),
+    stepper = MemorySafeStep(model, torch.optim.SGD(model.parameters(), lr=0.1),
                             F.cross_entropy, 8, torch.device("cpu"))
     with pytest.raises(DigitpadError, match="even with one image at a time"):
         stepper.step(torch.randn(8, 4), torch.zeros(8, dtype=torch.long))

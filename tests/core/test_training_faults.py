@@ -14,7 +14,7 @@ from digitpad.core.checkpoint import load_model
 from digitpad.core.config import TrainConfig
 from digitpad.core.datasets import load_dataset
 from digitpad.core.errors import CheckpointError, DigitpadError
-from digitpad.core.library import library_path_for, list_models
+from digitpad.core.model_library import library_path_for, list_models
 from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.saving import check_writable, release, safe_stem, save_run
 from tests.core.conftest import run_to_end

@@ -32,7 +32,7 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def tab(qtbot, library, isolated_settings):
-    from digitpad.gui.train_tab import TrainTab
+    from digitpad.gui.train.train_tab import TrainTab
 
     widget = TrainTab()
     qtbot.addWidget(widget)

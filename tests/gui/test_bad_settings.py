@@ -55,7 +55,7 @@ def notice_of(window) -> str:
 
 @pytest.mark.parametrize("text", list(HAND_EDITED))
 def test_a_bad_value_is_reset_with_one_notice(qtbot, library, monkeypatch, text):
-    from digitpad.gui.canvas import DEFAULT_BRUSH
+    from digitpad.gui.canvas.drawing_canvas import DEFAULT_BRUSH
 
     key, words = HAND_EDITED[text]
     path = settings_file()
