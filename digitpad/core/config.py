@@ -1,4 +1,9 @@
-"""TrainConfig: everything that defines a training run, frozen and stored in each checkpoint."""
+"""TrainConfig: everything that defines a training run, frozen and stored in each checkpoint.
+
+Importing this module does not import torch: the GUI builds a TrainConfig on its own thread,
+where torch must not be loaded (the window shows before it). The model registry (which imports
+torch) is loaded only when a config is resolved or checked against its model.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.models.registry import get_spec, resolve_options
 from digitpad.core.safe_text import printable
 
 OPTIMIZERS = (
@@ -51,6 +55,8 @@ class TrainConfig:
 
     def resolved(self) -> TrainConfig:
         """A copy with the model's recipe filled in and every value checked."""
+        from digitpad.core.models.registry import get_spec, resolve_options  # imports torch
+
         spec = get_spec(self.model)
         recipe = spec.recipe
         filled = {
@@ -103,7 +109,7 @@ class TrainConfig:
         _whole("threads", self.threads, 0, MAX_THREADS)
         if self.limit is not None and self.limit < 2:
             raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
-        if self.loss == "nll" and get_spec(self.model).outputs != "log_probs":
+        if self.loss == "nll" and _outputs(self.model) != "log_probs":
             raise DigitpadError(
                 f"NLL loss needs a model that outputs log-probabilities (mlp); "
                 f"{self.model!r} outputs logits, so use --loss ce."
@@ -118,6 +124,13 @@ class TrainConfig:
         """Rebuild a config, ignoring keys this version does not know."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _outputs(model: str) -> str:
+    """What the model's forward returns ("logits" or "log_probs"); loads the registry."""
+    from digitpad.core.models.registry import get_spec  # imports torch
+
+    return get_spec(model).outputs
 
 
 _NAMES = {"lr": "learning rate", "val_split": "validation split", "weight_decay": "weight decay"}
