@@ -11,7 +11,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.gui.main_window import MainWindow
-from tests.gui.test_train_tab import quick
+from tests.gui.train.test_train_tab import quick
 
 
 def _running_qthreads(window) -> list[str]:

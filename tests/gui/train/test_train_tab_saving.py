@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from digitpad.gui.workers.training_worker import TrainingRun
-from tests.gui.test_train_tab import quick
+from tests.gui.train.test_train_tab import quick
 
 
 def _settings(shared_data: Path, **changes: object) -> dict:
