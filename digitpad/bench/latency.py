@@ -92,10 +92,10 @@ def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
                timeout_s: float = 60.0) -> dict[str, Any]:
     """Draw-to-bars latency of single mouse moves in the real window (see the module doc)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
-    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtCore import QEvent, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from digitpad.bench.mouse_strokes import MOVE, PRESS, RELEASE, canvas_point, send
     from digitpad.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the run
@@ -117,20 +117,13 @@ def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
         window.shutdown()
         raise DigitpadError(f"The window could not load {model_path}: {state['error']}")
 
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
     path = _along(SEVEN, moves + warmup + 1)
     latencies: list[float] = []
     gui_thread: list[float] = []
     skipped = 0
 
-    def send(kind: QEvent.Type, fx: float, fy: float) -> None:
-        side = min(canvas.width(), canvas.height())
-        pos = QPointF((canvas.width() - side) / 2 + fx * side,
-                      (canvas.height() - side) / 2 + fy * side)
-        button = none if kind == QEvent.Type.MouseMove else left
-        event = QMouseEvent(kind, pos, QPointF(canvas.mapToGlobal(pos.toPoint())), button, left,
-                            Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(canvas, event)
+    def send_at(kind: QEvent.Type, fx: float, fy: float) -> None:
+        send(canvas, kind, canvas_point(canvas, fx, fy))
 
     def next_move() -> None:
         nonlocal skipped
@@ -141,7 +134,7 @@ def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
         before = state["changes"]
         state["sent"] = time.perf_counter()
         state["waiting"] = True
-        send(QEvent.Type.MouseMove, *path[done + 1])
+        send_at(MOVE, *path[done + 1])
         if state["changes"] == before:  # throttled: no prediction for this move
             state["waiting"] = False
             skipped += 1
@@ -149,10 +142,10 @@ def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
         else:
             gui_thread.append(1000 * (time.perf_counter() - state["sent"]))
 
-    def shown(number: int, result: dict | None) -> None:
-        if result is None or not state["waiting"]:
+    def shown(number: int, result: Any) -> None:  # a core.predictor.Prediction
+        if result.no_ink or not state["waiting"]:
             return  # the blank canvas's answer, or the press's (warm-up)
-        if tab.bars.probabilities() != list(result["probabilities"]):
+        if tab.bars.probabilities() != list(result.probabilities):
             return  # overtaken: not what the bars show
         state["waiting"] = False
         elapsed = 1000 * (time.perf_counter() - state["sent"])
@@ -161,11 +154,11 @@ def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
 
     canvas.changed.connect(lambda: state.update(changes=state["changes"] + 1))
     window.service.predicted.connect(shown)  # after DrawTab._show_result, connected first
-    send(QEvent.Type.MouseButtonPress, *path[0])
+    send_at(PRESS, *path[0])
     QTimer.singleShot(MOVE_SPACING_MS * 3, next_move)
     loop.exec()
     guard.stop()
-    send(QEvent.Type.MouseButtonRelease, *path[-1])
+    send_at(RELEASE, *path[-1])
     window.shutdown()
     window.hide()
     window.deleteLater()

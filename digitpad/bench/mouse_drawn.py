@@ -6,29 +6,23 @@ offscreen DrawingCanvas with real press / move / release QMouseEvents, as a pers
 what the canvas holds then goes through the model's own Predictor, exactly as in the app.
 Not MNIST's test set: a check of what the app is for, and a source of failures to learn from.
 
-    python -m digitpad.bench.mouse_drawn --model FILE [--per-digit N] [--seed S] [--json]
-                                         [--save-failures DIR]
+    digitpad bench mouse [--model FILE] [--per-digit N] [--seed S] [--json] [--save-failures DIR]
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import os
 import random
-import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
+from digitpad.bench import mouse_strokes
 from digitpad.bench.digit_strokes import DIGITS, TEMPLATES, Stroke
 
 PEN_WIDTHS = (6, 10, 14, 18, 24, 32, 40)  # brush sizes, paper units (the paper is 280 across)
@@ -115,36 +109,12 @@ def make_cases(per_digit: int = 30, seed: int = 0) -> list[Case]:
 # --- drawing with the mouse -----------------------------------------------------------------
 
 
-def _send(widget: QWidget, kind: QEvent.Type, pos: QPointF, button: Qt.MouseButton,
-          buttons: Qt.MouseButton) -> None:
-    event = QMouseEvent(kind, pos, QPointF(widget.mapToGlobal(pos.toPoint())), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-
-
-def mouse_stroke(widget: QWidget, points: Sequence[tuple[float, float]]) -> None:
-    """Press, drag through `points` (fractions of the centred square) and release, with the
-    positions rounded to whole widget pixels as a mouse reports them."""
-    side = min(widget.width(), widget.height())
-    left, top = (widget.width() - side) / 2, (widget.height() - side) / 2
-    pixels: list[QPointF] = []
-    for x, y in points:
-        p = QPointF(round(left + x * side), round(top + y * side))
-        if not pixels or p != pixels[-1]:
-            pixels.append(p)
-    held, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    _send(widget, QEvent.Type.MouseButtonPress, pixels[0], held, held)
-    for p in pixels[1:]:
-        _send(widget, QEvent.Type.MouseMove, p, none, held)
-    _send(widget, QEvent.Type.MouseButtonRelease, pixels[-1], held, none)
-
-
 def draw_case(canvas: Any, case: Case) -> None:
     """Set the brush, clear the canvas (a DrawingCanvas) and draw the case's strokes on it."""
     canvas.set_brush_size(case.pen)
     canvas.clear()
     for stroke in case.strokes():
-        mouse_stroke(canvas, stroke)
+        mouse_strokes.stroke(canvas, stroke, steps=1, whole_pixels=True)
 
 
 def make_canvas() -> Any:
@@ -241,23 +211,6 @@ def save_failures(result: dict[str, Any], folder: str | os.PathLike, zoom: int =
     return out / "failures.png"
 
 
-def format_report(result: dict[str, Any]) -> str:
-    """The per-digit table, accuracy by variation and the commonest confusions, as text."""
-    lines = [f"Mouse-drawn digits: {result['model']} (seed {result['seed']}, "
-             f"{result['cases']} cases)", "", "digit  correct  accuracy"]
-    for d, r in result["per_digit"].items():
-        lines.append(f"{d:>5}  {r['correct']:>3}/{r['total']:<3}  {100 * r['accuracy']:6.1f}%")
-    lines.append(f"  all  {sum(r['correct'] for r in result['per_digit'].values()):>3}/"
-                 f"{result['cases']:<3}  {100 * result['accuracy']:6.1f}%")
-    for group, rows in result["by_group"].items():
-        lines += ["", f"by {group}:"]
-        lines += [f"  {name:<16} {r['correct']:>3}/{r['total']:<3} {100 * r['accuracy']:6.1f}%"
-                  for name, r in rows.items()]
-    pairs = ", ".join(f"{t}→{p} ×{n}" for t, p, n in result["confusions"][:12])
-    lines += ["", f"commonest confusions (true→predicted): {pairs or 'none'}"]
-    return "\n".join(lines)
-
-
 def bench_mouse(model: str | None, per_digit: int, seed: int,
                 save_failures_to: str | None = None) -> dict[str, Any]:
     """`digitpad bench mouse`: the result with plain values only (views dropped, or saved)."""
@@ -282,34 +235,3 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
     if result.get("failures_sheet"):
         rows.append(("failures", result["failures_sheet"]))
     return rows
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: evaluate a model file on mouse-drawn digits and print the table."""
-    parser = argparse.ArgumentParser(prog="python -m digitpad.bench.mouse_drawn",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, help="a model file (.pt)")
-    parser.add_argument("--per-digit", type=int, default=30, help="cases per digit")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--save-failures", metavar="DIR", help="write failures' views as PNGs")
-    args = parser.parse_args(argv)
-    import torch
-
-    torch.set_num_threads(max(1, args.threads))
-    result = evaluate_mouse_drawn(args.model, args.per_digit, args.seed)
-    if args.save_failures:
-        sheet = save_failures(result, args.save_failures)
-        print(f"failures saved in {sheet.parent} (all on {sheet.name})", file=sys.stderr)
-    if args.json:
-        plain = dict(result, failures=[{k: v for k, v in f.items() if k != "view"}
-                                       for f in result["failures"]])
-        print(json.dumps(plain, indent=2))
-    else:
-        print(format_report(result))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

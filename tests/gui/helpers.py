@@ -1,42 +1,18 @@
-"""Acting as a person on the GUI: real mouse strokes on a widget."""
+"""Acting as a person on the GUI: real mouse strokes on a widget, files dropped on it, the main
+window as the app starts it. The mouse events themselves come from digitpad.bench.mouse_strokes,
+the sender the benchmarks use too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from digitpad.bench.mouse_strokes import canvas_point, stroke
 
-def canvas_point(widget: QWidget, fx: float, fy: float) -> QPointF:
-    """A point given as fractions (0..1) of the canvas's centred square drawing area."""
-    side = min(widget.width(), widget.height())
-    left, top = (widget.width() - side) / 2, (widget.height() - side) / 2
-    return QPointF(left + fx * side, top + fy * side)
-
-
-def _send(widget: QWidget, kind: QEvent.Type, pos: QPointF, button: Qt.MouseButton,
-          buttons: Qt.MouseButton) -> None:
-    event = QMouseEvent(kind, pos, QPointF(widget.mapToGlobal(pos.toPoint())), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-
-
-def stroke(widget: QWidget, points: Sequence[tuple[float, float]], steps: int = 6) -> None:
-    """Press, drag through `points` (fractions of the canvas) with the left button held, release.
-
-    Each segment is split into `steps` moves, as a real mouse would report them.
-    """
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    pts = [canvas_point(widget, x, y) for x, y in points]
-    _send(widget, QEvent.Type.MouseButtonPress, pts[0], left, left)
-    for a, b in zip(pts, pts[1:]):
-        for i in range(1, steps + 1):
-            t = i / steps
-            _send(widget, QEvent.Type.MouseMove, a + (b - a) * t, none, left)
-    _send(widget, QEvent.Type.MouseButtonRelease, pts[-1], left, none)
+__all__ = ["DIGITS", "canvas_point", "draw_digit", "drop_urls", "ellipse", "open_main_window",
+           "stroke"]
 
 
 def ellipse(cx: float, cy: float, rx: float, ry: float, n: int = 24) -> list[tuple[float, float]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 
+from digitpad.bench.mouse_strokes import MOVE, send
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
 from tests.gui.helpers import drop_urls, stroke
 
@@ -40,10 +40,7 @@ def test_a_stroke_leaves_ink_along_its_path_only(canvas):
 
 def test_moving_without_a_button_draws_nothing(canvas):
     for x in range(50, 350, 10):
-        event = QMouseEvent(QEvent.Type.MouseMove, QPointF(x, 150), QPointF(x, 150),
-                            Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(canvas, event)
+        send(canvas, MOVE, QPointF(x, 150), hover=True)
     assert canvas.is_blank()
 
 

@@ -11,12 +11,12 @@ from PySide6.QtGui import (
     QDropEvent,
     QImage,
     QInputDevice,
-    QMouseEvent,
     QPointingDevice,
     QTabletEvent,
 )
 from PySide6.QtWidgets import QApplication
 
+from digitpad.bench.mouse_strokes import MOVE, send
 from digitpad.gui.canvas import drawing_canvas as canvas_module
 from digitpad.gui.canvas import paper as canvas_paper
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
@@ -119,7 +119,7 @@ def test_dropped_image_data_is_passed_on(canvas, qtbot):
     with qtbot.waitSignal(canvas.imageDropped) as dropped:
         accepted, drop = _drag(canvas, mime)
     assert accepted and drop.isAccepted()
-    assert dropped.args[0].size() == picture.size()
+    assert dropped.args[0].decoded.size() == picture.size()  # decoded later, size-checked
     assert canvas.is_blank()  # loading it is the Draw tab's decision
 
 
@@ -134,9 +134,7 @@ def test_text_cannot_be_dropped(canvas, qtbot):
 def test_the_brush_outline_follows_the_pointer_without_drawing(canvas):
     canvas.set_brush_size(40)
     centre = canvas_point(canvas, 0.5, 0.5)
-    QApplication.sendEvent(canvas, QMouseEvent(
-        QEvent.Type.MouseMove, centre, QPointF(canvas.mapToGlobal(centre.toPoint())),
-        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    send(canvas, MOVE, centre, hover=True)
     picture = canvas.grab().toImage()
     ratio = picture.devicePixelRatio()
     radius = 40 * 300 / 280 / 2  # brush units → widget pixels
