@@ -25,25 +25,26 @@ def _fmt_time(seconds: float) -> str:
 def _download_progress() -> Any:
     bars: dict[str, tqdm] = {}
 
-    def progress(what: str, done: int, total: int | None) -> None:
-        bar = bars.get(what)
+    def progress(update: Any) -> None:  # a records.DataProgress
+        from digitpad.core.records import Unit
+
+        bar = bars.get(update.what)
         if bar is None:
-            unit = "B" if what != "loading images" else "img"
-            bar = bars[what] = tqdm(total=total, desc=_shown(what), unit=unit,
-                                    unit_scale=unit == "B",
-                                    leave=False, file=sys.stderr)
-        bar.update(done - bar.n)
-        if total is not None and done >= total:
+            unit = "B" if update.unit is Unit.BYTES else "img"
+            bar = bars[update.what] = tqdm(total=update.total, desc=_shown(update.what),
+                                           unit=unit, unit_scale=unit == "B",
+                                           leave=False, file=sys.stderr)
+        bar.update(update.done - bar.n)
+        if update.total is not None and update.done >= update.total:
             bar.close()
 
     return progress
 
 
+# tqdm's own "<remaining" is this epoch's only: the postfix's `left` is the whole run's
+_BAR_FORMAT = ("{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+               "[{elapsed}, {rate_fmt}{postfix}]")
 _STOP_SIGNALS = {signal.SIGINT: 130, signal.SIGTERM: 143}  # exit codes: 128 + the signal
-
-
-class _StopLoading(Exception):
-    """Raised from the data-progress callback when a stop signal comes while data loads."""
 
 
 def _shown(text: str) -> str:
@@ -95,26 +96,23 @@ def run_train(args: argparse.Namespace) -> int:
         tqdm.write(f"Stopping after this batch and saving the best weights ({key} again to "
                    "abort without saving)…", file=sys.stderr)
 
-    def progress(what: str, done: int, total: int | None) -> None:
-        if control.stop_requested:
-            raise _StopLoading  # the downloader removes its partial file
-        show(what, done, total)
-
-    show = _download_progress()
+    progress = _download_progress()  # a stop while loading: train() yields Finished at once
     previous = {signum: signal.signal(signum, on_signal) for signum in _STOP_SIGNALS}
     bar: tqdm | None = None
     finished: Finished | None = None
     try:
-        try:
+        try:  # the time left is train()'s own (Step.eta), as the Train tab shows it
             for record in train(config, control, progress=progress):
                 if isinstance(record, Step):
                     if bar is None:
                         bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
-                                   desc=f"epoch {record.epoch}/{config.epochs}", file=sys.stderr)
+                                   desc=f"epoch {record.epoch}/{config.epochs}", file=sys.stderr,
+                                   bar_format=_BAR_FORMAT)
                     bar.update(1)
                     if record.step % 10 == 0 or record.step == record.steps_per_epoch:
                         bar.set_postfix(loss=f"{record.loss:.4f}",
-                                        img_s=f"{record.images_per_s:.0f}")
+                                        img_s=f"{record.images_per_s:.0f}",
+                                        left=_fmt_time(record.eta))
                 elif isinstance(record, EpochEnd):
                     if bar is not None:
                         bar.close()
@@ -124,9 +122,6 @@ def run_train(args: argparse.Namespace) -> int:
                     tqdm.write(_shown(record.message), file=sys.stderr)
                 elif isinstance(record, Finished):
                     finished = record
-        except _StopLoading:
-            print("Stopped while the dataset was loading; nothing to save.", file=sys.stderr)
-            return _STOP_SIGNALS[stopped_by or signal.SIGINT]
         finally:
             if bar is not None:
                 bar.close()

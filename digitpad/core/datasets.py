@@ -21,6 +21,7 @@ from digitpad.core.download import DownloadError, download_file, folder_problem
 from digitpad.core.errors import DatasetError
 from digitpad.core.idx import IDX_NAMES, find_idx, read_idx
 from digitpad.core.image_folder import VAL_FOLDER_NAMES, load_image_folder, skipped_note
+from digitpad.core.records import DataProgress, Unit
 from digitpad.core.splits import (
     MAX_SIDE,
     MIN_SIDE,
@@ -173,7 +174,7 @@ def _download(known: _Known, folder: Path, progress: Progress | None) -> None:
         if (folder / base).is_file() or check_integrity(folder / filename, md5):
             continue
         report = None if progress is None else (
-            lambda done, total, f=filename: progress(f, done, total))
+            lambda done, total, f=filename: progress(DataProgress(f, done, total, Unit.BYTES)))
         first_error: DownloadError | None = None
         for mirror in known.torchvision.mirrors:
             try:

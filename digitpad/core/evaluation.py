@@ -81,4 +81,6 @@ def evaluate(
 
 def _mistake(image: torch.Tensor, true: int, predicted: int, confidence: float) -> Misclassified:
     array = image.permute(1, 2, 0).numpy() if image.shape[0] == 3 else image[0].numpy()
-    return Misclassified(array.tobytes(), tuple(array.shape), true, predicted, confidence)
+    array = array.copy()  # its own memory, not a view that keeps the whole split alive
+    array.flags.writeable = False  # the record is frozen: so are its pixels
+    return Misclassified(array, true, predicted, confidence)

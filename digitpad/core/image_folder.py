@@ -17,6 +17,7 @@ from digitpad.core.errors import DatasetError, ImageError
 from digitpad.core.folder_walk import NOT_AN_IMAGE, FolderWalk
 from digitpad.core.idx import IDX_NAMES, find_idx
 from digitpad.core.images import open_image
+from digitpad.core.records import DataProgress, Unit
 from digitpad.core.safe_text import printable
 from digitpad.core.splits import (
     MAX_SIDE,
@@ -179,7 +180,7 @@ def _decode(files: list[tuple[Path, int]], channels: int, size: int, root: Path,
     k = 0
     for i, (path, label) in enumerate(files):
         if progress is not None:
-            progress("loading images", i, len(files))
+            progress(DataProgress("loading images", i, len(files), Unit.IMAGES))
         try:
             images[k] = _load_image(path, channels, size)
         except (ImageError, OSError, ValueError) as exc:
@@ -190,7 +191,7 @@ def _decode(files: list[tuple[Path, int]], channels: int, size: int, root: Path,
         usable.append(True)
         k += 1
     if progress is not None:
-        progress("loading images", len(files), len(files))
+        progress(DataProgress("loading images", len(files), len(files), Unit.IMAGES))
     if not k:
         raise DatasetError(f"None of the images in {root} could be read; check the files.")
     return Split(images[:k], labels[:k]), usable, skipped

@@ -1,9 +1,31 @@
-"""The small records the training generator yields: plain Python values, safe across threads."""
+"""The small frozen records `train()` yields: plain Python values and numpy arrays, safe to hand
+across threads as they are (the GUI's worker emits these very objects; widgets dispatch on their
+type). No Qt and no torch here, except `Finished.model`, which the caller saves."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
+
+import numpy as np
+
+
+class Unit(Enum):
+    """What a DataProgress counts."""
+
+    BYTES = "bytes"  # a download
+    IMAGES = "images"  # image files being decoded
+
+
+@dataclass(frozen=True)
+class DataProgress:
+    """Loading or downloading a data set: `done` of `total` (None: not known) `unit`s."""
+
+    what: str  # a file name or "loading images"
+    done: int
+    total: int | None
+    unit: Unit
 
 
 @dataclass(frozen=True)
@@ -11,6 +33,25 @@ class Notice:
     """Something the user should know (device fallback, weights not found, phase changes)."""
 
     message: str
+
+
+@dataclass(frozen=True)
+class Started:
+    """The data is loaded and the model built: the first step comes next."""
+
+    class_names: tuple[str, ...]
+    train_size: int
+    val_size: int  # the images each epoch is scored on
+    test_size: int  # 0 without a test split
+    scored_on: str  # "validation", or "test" when there is no validation split
+    dataset: str  # the data set's description
+    model: str  # the architecture's name
+    parameters: int
+    device: str
+    threads: int
+    epochs: int
+    steps_per_epoch: int
+    total_steps: int
 
 
 @dataclass(frozen=True)
@@ -25,14 +66,24 @@ class Step:
     loss: float
     lr: float
     images_per_s: float  # over the epoch so far, training time only
+    eta: float  # seconds still to go, estimated (training.time_left; the CLI shows the same)
+
+
+@dataclass(frozen=True)
+class Paused:
+    """The loop took a pause request and now waits before its next batch (Step `global_step`
+    was the last one done)."""
+
+    epoch: int
+    global_step: int
+    total_steps: int
 
 
 @dataclass(frozen=True)
 class Misclassified:
-    """A validation image the model got wrong: raw uint8 pixels and what it thought."""
+    """A validation image the model got wrong: its uint8 pixels and what it thought."""
 
-    pixels: bytes  # uint8, row-major, shape below
-    shape: tuple[int, ...]  # (H, W) or (H, W, 3)
+    image: np.ndarray  # uint8 (H, W) or (H, W, 3), read-only, owns its memory
     true: int
     predicted: int
     confidence: float
@@ -59,7 +110,10 @@ class EpochEnd:
 
 @dataclass(frozen=True)
 class Finished:
-    """The end of a run. `model`/`meta` hold the best weights, ready for checkpoint.save."""
+    """The end of a run. `model`/`meta` hold the best weights, ready for checkpoint.save.
+
+    `saved`/`save_problem` are filled in by whoever saves the run (the GUI's worker sends a copy
+    with them set, and without the model): where it went, and why not where it was asked."""
 
     reason: str  # "completed", "stopped" or "diverged"
     message: str
@@ -68,6 +122,8 @@ class Finished:
     elapsed: float
     model: Any = None  # torch.nn.Module on the CPU (None when nothing worth saving exists)
     meta: dict[str, Any] = field(default_factory=dict)
+    saved: str = ""
+    save_problem: str = ""
 
     def save(self, path: str) -> str:
         """Save the best weights and metadata atomically; returns the path."""
@@ -76,3 +132,6 @@ class Finished:
         if self.model is None:
             raise ValueError("This run produced no weights to save.")
         return str(save_checkpoint(path, self.model, self.meta))
+
+
+Record = DataProgress | Notice | Started | Step | Paused | EpochEnd | Finished

@@ -10,8 +10,9 @@ from pathlib import Path
 import torch
 
 from digitpad.core.errors import DatasetError
+from digitpad.core.records import DataProgress
 
-Progress = Callable[[str, int, int | None], None]
+Progress = Callable[[DataProgress], None]  # says what it counts (records.Unit)
 MIN_SIDE, MAX_SIDE = 8, 1024  # image sizes every model can take (pixels a side)
 
 

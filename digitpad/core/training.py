@@ -1,21 +1,23 @@
-"""The training loop: one plain generator, used by the CLI (tqdm) and the GUI (a QThread).
+"""The training loop: plain generators, used by the CLI (tqdm) and the GUI (a QThread).
 
-`train()` yields small records (see records.py) and checks its TrainControl between batches,
-so the caller decides how to show progress and when to stop or pause.
+`train()` yields small records (records.py) and checks its TrainControl between batches, so the
+caller decides how to show progress and when to stop or pause. Its shape follows torchvision's
+references/classification/train.py: set up, then per epoch `train_one_epoch()` (a generator,
+used with `yield from`) and `end_epoch()` (evaluate, keep the best weights), then `finish()`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from digitpad.core.augment import augment_batch
-from digitpad.core.checkpoint import now_iso, versions
 from digitpad.core.config import TrainConfig
 from digitpad.core.control import TrainControl
 from digitpad.core.datasets import Dataset, load_dataset
@@ -23,11 +25,51 @@ from digitpad.core.devices import resolve_device
 from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.models.registry import build_model, get_spec
 from digitpad.core.optim import build_optimizer, build_scheduler
-from digitpad.core.records import EpochEnd, Finished, Notice, Step
+from digitpad.core.records import (
+    DataProgress,
+    EpochEnd,
+    Finished,
+    Notice,
+    Paused,
+    Record,
+    Started,
+    Step,
+)
 from digitpad.core.train_step import MemorySafeStep
+from digitpad.core.training_report import divergence_advice, run_metadata
+from digitpad.core.training_state import EpochTally, TrainState, time_left
 
-Record = Notice | Step | EpochEnd | Finished
+__all__ = ["MISTAKES_KEPT", "Record", "divergence_advice", "time_left", "train",
+           "train_one_epoch"]
 MISTAKES_KEPT = 32
+LOADING_STOPPED = "Stopped while the dataset was loading; nothing to save."
+
+
+class _LoadingStopped(Exception):
+    """Raised from the data-progress callback on a stop request (the downloader then removes
+    its partial file)."""
+
+
+@dataclass
+class Run:
+    """What stays fixed while a run trains: settings, data on the device, model, step."""
+
+    config: TrainConfig
+    dataset: Dataset
+    device: torch.device
+    model: nn.Module
+    stepper: MemorySafeStep
+    images: torch.Tensor  # the training split, uint8, on the device
+    labels: torch.Tensor
+    mean: torch.Tensor
+    std: torch.Tensor
+    steps_per_epoch: int
+    per_step_scheduler: bool  # the scheduler steps every batch rather than every epoch
+    started: float  # time.perf_counter() at the start
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.config.epochs
 
 
 def train(
@@ -35,12 +77,14 @@ def train(
     control: TrainControl | None = None,
     *,
     dataset: Dataset | None = None,
-    progress: Callable[[str, int, int | None], None] | None = None,
+    progress: Callable[[DataProgress], None] | None = None,
 ) -> Iterator[Record]:
     """Train a model as `config` says, yielding records; the last one is always `Finished`.
 
-    `dataset` skips loading (tests, benchmarks); `progress(what, done, total)` reports dataset
-    loading and downloading. Raises DigitpadError (before any step) for unusable settings/data.
+    `dataset` skips loading (tests, benchmarks); `progress` gets a DataProgress while the data
+    set is read or downloaded. Raises DigitpadError (before any step) for unusable settings or
+    data. Yields Notice…, Started, then Step… (Paused when a pause takes effect) and EpochEnd per
+    epoch, then Finished.
     """
     config = config.resolved()
     control = control or TrainControl()
@@ -50,23 +94,64 @@ def train(
     device, fallback = resolve_device(config.device)
     if fallback:
         yield Notice(fallback)
-    spec = get_spec(config.model)
     if dataset is None:
         yield Notice(f"Loading {config.dataset}…")
-        dataset = load_dataset(
-            config.dataset, data_dir=config.data_dir, val_split=config.val_split,
-            seed=config.seed, channels=spec.image_channels, image_size=config.image_size,
-            progress=progress, limit=config.limit,
-        )
+        try:
+            dataset = _load(config, control, progress)
+        except _LoadingStopped:
+            yield Finished("stopped", LOADING_STOPPED, 0, {}, time.perf_counter() - started)
+            return
     yield Notice(dataset.description)
+    run, state = _set_up(config, dataset, device, started)
+    if getattr(run.model, "notice", ""):
+        yield Notice(run.model.notice)
+    yield _started(run)
 
+    reason, message = "completed", ""
+    for epoch in range(state.epoch + 1, config.epochs + 1):
+        tally = yield from train_one_epoch(run, state, control, epoch)
+        if tally.diverged:
+            reason, message = "diverged", tally.diverged
+            break  # weights that gave a non-finite loss are not evaluated nor kept
+        if tally.stopped:
+            reason = "stopped"
+            # Stop rules (the only place they are decided): a stop ends the run after the
+            # current batch. The epoch it cut short is evaluated only when nothing would be
+            # kept otherwise (no best weights yet) and it took at least one step, so a run
+            # stopped during its first epoch can still be saved; else its partial epoch is
+            # dropped and the best epoch so far is what the run keeps.
+            if state.best_state is not None or tally.seen == 0:
+                break
+        yield end_epoch(run, state, epoch, tally)
+        if tally.stopped:
+            break
+    yield from finish(run, state, reason, message)
+
+
+def _load(config: TrainConfig, control: TrainControl,
+          progress: Callable[[DataProgress], None] | None) -> Dataset:
+    def report(update: DataProgress) -> None:
+        if control.stop_requested:
+            raise _LoadingStopped  # Stop while loading: give up the data, not the app
+        if progress is not None:
+            progress(update)
+
+    return load_dataset(
+        config.dataset, data_dir=config.data_dir, val_split=config.val_split, seed=config.seed,
+        channels=get_spec(config.model).image_channels, image_size=config.image_size,
+        progress=report, limit=config.limit,
+    )
+
+
+def _set_up(config: TrainConfig, dataset: Dataset, device: torch.device,
+            started: float) -> tuple[Run, TrainState]:
+    """Seed, build the model, optimizer and scheduler, and move the training data over."""
+    spec = get_spec(config.model)
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     num_classes = len(dataset.class_names)
     in_channels, image_size = dataset.train.images.shape[1], dataset.train.images.shape[-1]
     model = build_model(config.model, num_classes, in_channels, image_size, config.model_options)
-    if getattr(model, "notice", ""):
-        yield Notice(model.notice)
     model.to(device)
     optimizer = build_optimizer(config, model.parameters())
     n, batch = len(dataset.train), config.batch_size
@@ -74,138 +159,122 @@ def train(
     scheduler, per_step = build_scheduler(config, optimizer, steps_per_epoch)
     use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
     loss_fn = F.nll_loss if use_nll else F.cross_entropy
-    mean = torch.tensor(dataset.mean, dtype=torch.float32, device=device)
-    std = torch.tensor(dataset.std, dtype=torch.float32, device=device)
-    images = dataset.train.images.to(device)
-    labels = dataset.train.labels.to(device)
-    total_steps = steps_per_epoch * config.epochs
-    stepper = MemorySafeStep(model, optimizer, loss_fn, batch, device)
+    run = Run(
+        config, dataset, device, model, MemorySafeStep(model, optimizer, loss_fn, batch, device),
+        dataset.train.images.to(device), dataset.train.labels.to(device),
+        torch.tensor(dataset.mean, dtype=torch.float32, device=device),
+        torch.tensor(dataset.std, dtype=torch.float32, device=device),
+        steps_per_epoch, per_step, started,
+    )
+    return run, TrainState(optimizer, scheduler, generator)
 
-    best_state: dict[str, torch.Tensor] | None = None
-    best_acc, best_epoch, global_step = -1.0, 0, 0
-    train_time, eval_time, reason, message = 0.0, 0.0, "completed", ""
-    last_eval = None
-    for epoch in range(1, config.epochs + 1):
-        model.train()
-        order = torch.randperm(n, generator=generator).to(device)
-        epoch_start, seen, loss_sum, correct = time.perf_counter(), 0, 0.0, 0
-        epoch_train_time = 0.0  # this epoch's training steps only
-        for step in range(1, steps_per_epoch + 1):
+
+def _started(run: Run) -> Started:
+    data = run.dataset
+    return Started(
+        tuple(data.class_names), len(data.train), len(data.val),
+        0 if data.test is None else len(data.test),
+        "test" if data.val is data.test else "validation", data.description, run.config.model,
+        sum(p.numel() for p in run.model.parameters()), str(run.device),
+        torch.get_num_threads(), run.config.epochs, run.steps_per_epoch, run.total_steps,
+    )
+
+
+def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
+                    epoch: int) -> Generator[Record, None, EpochTally]:
+    """One pass over the shuffled training split, a Step per batch; returns the epoch's tally
+    (ended early on a stop request or a non-finite loss)."""
+    config, batch, n = run.config, run.config.batch_size, len(run.images)
+    run.model.train()
+    order = torch.randperm(n, generator=state.generator).to(run.device)
+    tally, epoch_start = EpochTally(), time.perf_counter()
+    for step in range(1, run.steps_per_epoch + 1):
+        # Pause rule: a pause takes effect here, between batches; Paused is yielded first, so
+        # the caller hears of it before the loop blocks. Stop also ends a pause.
+        if control.paused:
+            yield Paused(epoch, state.global_step, run.total_steps)
             control.wait_while_paused()
-            if control.stop_requested:
-                reason = "stopped"
-                break
-            t0 = time.perf_counter()
-            idx = order[(step - 1) * batch : step * batch]
-            x = images[idx].float().div_(255)
-            if config.augment:
-                x = augment_batch(x, dataset.augment_style, generator)
-            x, y = normalise(x, mean, std), labels[idx]
-            loss_value, outputs, oom_notice = stepper.step(x, y)
-            if per_step and scheduler is not None:
-                scheduler.step()
-            global_step += 1
-            step_time = time.perf_counter() - t0
-            train_time += step_time
-            epoch_train_time += step_time
-            if oom_notice:
-                yield Notice(oom_notice)
-            if not math.isfinite(loss_value):
-                reason = "diverged"
-                message = divergence_advice(config, loss_value, epoch, step)
-                break
-            seen += len(idx)
-            loss_sum += loss_value * len(idx)
-            correct += int((outputs.argmax(1) == y).sum())
-            rate = seen / max(1e-9, time.perf_counter() - epoch_start)
-            lr = optimizer.param_groups[0]["lr"]
-            yield Step(epoch, step, steps_per_epoch, global_step, total_steps, loss_value, lr, rate)
-        if reason == "diverged":
-            break
-        if reason == "stopped" and (best_state is not None or seen == 0):
+        if control.stop_requested:
+            tally.stopped = True
             break
         t0 = time.perf_counter()
-        last_eval = evaluate(
-            model, dataset.val, dataset.mean, dataset.std, num_classes, device=device,
-            keep_mistakes=MISTAKES_KEPT,
-        )
-        eval_time += time.perf_counter() - t0
-        is_best = last_eval.accuracy > best_acc
-        if is_best:
-            best_acc, best_epoch = last_eval.accuracy, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        if not per_step and scheduler is not None:
-            scheduler.step()
-        elapsed = time.perf_counter() - started
-        done_fraction = global_step / total_steps
-        eta = (train_time / max(done_fraction, 1e-9)) * (1 - done_fraction) + (
-            eval_time / epoch
-        ) * (config.epochs - epoch)
-        yield EpochEnd(
-            epoch, config.epochs, global_step, loss_sum / max(1, seen), correct / max(1, seen),
-            last_eval.loss, last_eval.accuracy, last_eval.confusion, elapsed,
-            0.0 if reason == "stopped" else eta, seen / max(1e-9, epoch_train_time), is_best,
-            last_eval.misclassified,
-        )
-        if reason == "stopped":
+        idx = order[(step - 1) * batch : step * batch]
+        x = run.images[idx].float().div_(255)
+        if config.augment:
+            x = augment_batch(x, run.dataset.augment_style, state.generator)
+        x, y = normalise(x, run.mean, run.std), run.labels[idx]
+        loss_value, outputs, oom_notice = run.stepper.step(x, y)
+        if run.per_step_scheduler and state.scheduler is not None:
+            state.scheduler.step()
+        state.global_step += 1
+        step_time = time.perf_counter() - t0
+        state.train_time += step_time
+        tally.train_time += step_time
+        if oom_notice:
+            yield Notice(oom_notice)
+        if not math.isfinite(loss_value):
+            tally.diverged = divergence_advice(config, loss_value, epoch, step)
             break
+        tally.seen += len(idx)
+        tally.loss_sum += loss_value * len(idx)
+        tally.correct += int((outputs.argmax(1) == y).sum())
+        rate = tally.seen / max(1e-9, time.perf_counter() - epoch_start)
+        lr = state.optimizer.param_groups[0]["lr"]
+        eta = time_left(state, run.total_steps, config.epochs - epoch + 1)
+        yield Step(epoch, step, run.steps_per_epoch, state.global_step, run.total_steps,
+                   loss_value, lr, rate, eta)
+    return tally
 
-    elapsed = time.perf_counter() - started
-    if best_state is None:
+
+def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally) -> EpochEnd:
+    """Evaluate on the validation split, keep the weights if they are the best so far, step an
+    epoch-wise scheduler; the epoch's record (also kept in state.history)."""
+    data = run.dataset
+    t0 = time.perf_counter()
+    result = evaluate(run.model, data.val, data.mean, data.std, len(data.class_names),
+                      device=run.device, keep_mistakes=MISTAKES_KEPT)
+    state.eval_time += time.perf_counter() - t0
+    state.evaluations += 1
+    is_best = result.accuracy > state.best_accuracy
+    if is_best:
+        state.best_accuracy, state.best_epoch = result.accuracy, epoch
+        state.best_state = {k: v.detach().clone() for k, v in run.model.state_dict().items()}
+    if not run.per_step_scheduler and state.scheduler is not None:
+        state.scheduler.step()
+    state.epoch = epoch
+    eta = 0.0 if tally.stopped else time_left(state, run.total_steps, run.config.epochs - epoch)
+    seen = max(1, tally.seen)
+    record = EpochEnd(
+        epoch, run.config.epochs, state.global_step, tally.loss_sum / seen, tally.correct / seen,
+        result.loss, result.accuracy, result.confusion, time.perf_counter() - run.started, eta,
+        tally.images_per_s(), is_best, result.misclassified,
+    )
+    state.history.append(record)
+    return record
+
+
+def finish(run: Run, state: TrainState, reason: str, message: str) -> Iterator[Record]:
+    """Put the best weights back, score them on the test split, and yield Finished."""
+    config, data = run.config, run.dataset
+    if state.best_state is None:
         yield Finished(reason, message or "Stopped before any weights were worth keeping.",
-                       0, {}, elapsed)
+                       0, {}, time.perf_counter() - run.started)
         return
-    model.load_state_dict(best_state)
-    metrics = {"val_accuracy": best_acc, "best_epoch": best_epoch, "train_seconds": train_time}
-    if dataset.test is not None and config.val_split > 0:
+    model = run.model
+    model.load_state_dict(state.best_state)
+    best_acc, best_epoch = state.best_accuracy, state.best_epoch
+    metrics = {"val_accuracy": best_acc, "best_epoch": best_epoch,
+               "train_seconds": state.train_time}
+    if data.test is not None and config.val_split > 0:
         yield Notice("Evaluating the best weights on the test set…")
-        test = evaluate(model, dataset.test, dataset.mean, dataset.std, num_classes, device=device)
+        test = evaluate(model, data.test, data.mean, data.std, len(data.class_names),
+                        device=run.device)
         metrics["test_accuracy"] = test.accuracy
-    elif dataset.test is not None:
+    elif data.test is not None:
         metrics["test_accuracy"], metrics["selected_on_test"] = best_acc, True
     if not message:
         verb = {"completed": "Finished", "stopped": "Stopped"}[reason]
         message = f"{verb}: best validation accuracy {best_acc:.2%} (epoch {best_epoch})."
-    meta = _metadata(config, dataset, model, metrics, in_channels, image_size)
-    yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - started,
+    meta = run_metadata(config, data, model, metrics)
+    yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - run.started,
                    model.cpu().eval(), meta)
-
-
-def divergence_advice(config: TrainConfig, loss: float, epoch: int, step: int) -> str:
-    """Why the loss probably stopped being a number, naming the settings most likely at fault:
-    those set far from the model's own recipe first, the learning rate otherwise."""
-    recipe = get_spec(config.model).recipe
-    suspects = []
-    if config.weight_decay and config.weight_decay > max(10 * recipe.weight_decay, 0.1):
-        suspects.append(f"the weight decay ({config.weight_decay:g}) is very high; try "
-                        f"{recipe.weight_decay:g}")
-    if config.momentum and config.momentum >= 0.99 and config.optimizer in ("sgd", "rmsprop"):
-        suspects.append(f"the momentum ({config.momentum:g}) is very close to 1; try 0.9")
-    if config.lr > 3 * recipe.lr or not suspects:
-        suspects.append(f"the learning rate ({config.lr:g}) is probably too high; try "
-                        f"{config.lr / 10:g} or lower")
-    return (f"The loss became {loss} at epoch {epoch}, step {step}: "
-            f"{'; and '.join(suspects)}.")
-
-
-def _metadata(
-    config: TrainConfig, dataset: Dataset, model: nn.Module, metrics: dict,
-    in_channels: int, image_size: int,
-) -> dict:
-    return {
-        "architecture": config.model,
-        "model_options": dict(config.model_options),
-        "class_names": list(dataset.class_names),
-        "in_channels": int(in_channels),
-        "image_size": int(image_size),
-        "preprocess": dict(dataset.preprocess),
-        "mean": [float(v) for v in dataset.mean],
-        "std": [float(v) for v in dataset.std],
-        "dataset": dataset.name,
-        "dataset_description": dataset.description,
-        "config": config.to_dict(),
-        "metrics": metrics,
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "created": now_iso(),
-        "versions": versions(),
-    }

@@ -190,13 +190,13 @@ def test_download_into_torchvision_layout(server: tuple[Path, str], tmp_path: Pa
     root, url = server
     _serve(monkeypatch, root, [url + "nowhere/", url])  # the first mirror answers 404
     calls: list[tuple[str, int, int | None]] = []
-    ds = load_dataset("mnist", data_dir=tmp_path / "data",
-                      progress=lambda *a: calls.append(a))
+    ds = load_dataset("mnist", data_dir=tmp_path / "data",  # downloads count bytes
+                      progress=lambda p: calls.append((p.what, p.done, p.total, p.unit.value)))
     raw = tmp_path / "data" / "MNIST" / "raw"
     assert sorted(p.name for p in raw.iterdir()) == sorted(n + ".gz" for n in NAMES)
     assert len(ds.train) + len(ds.val) == 60 and len(ds.test) == 20
     size = (root / (NAMES[0] + ".gz")).stat().st_size
-    assert (NAMES[0] + ".gz", size, size) in calls
+    assert (NAMES[0] + ".gz", size, size, "bytes") in calls
     assert {c[0] for c in calls} == {n + ".gz" for n in NAMES}
 
 
@@ -255,7 +255,7 @@ def folder(tmp_path: Path) -> Path:
 def test_image_folder(folder: Path) -> None:
     calls: list[tuple] = []
     ds = load_dataset(str(folder), channels=3, image_size=16, val_split=0.2, seed=1,
-                      progress=lambda *a: calls.append(a))
+                      progress=lambda p: calls.append((p.what, p.done, p.total, p.unit.value)))
     assert ds.name == "pets" and ds.class_names == ["cat", "dog", "fish"]
     assert (len(ds.train), len(ds.val), ds.test) == (9, 2, None)
     assert ds.train.images.shape == (9, 3, 16, 16) and ds.train.images.dtype == torch.uint8
@@ -267,7 +267,7 @@ def test_image_folder(folder: Path) -> None:
         "fish/broken.png"]
     assert ds.preprocess == {"mode": "plain", "size": 16, "channels": 3, "dark_background": False}
     assert ds.augment_style == "photo" and len(ds.mean) == 3 and len(ds.std) == 3
-    assert calls[-1] == ("loading images", 12, 12) and "3 files skipped" in ds.description
+    assert calls[-1] == ("loading images", 12, 12, "images") and "3 files skipped" in ds.description
 
 
 def test_resize_then_centre_crop_and_transparency(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from digitpad.core.config import OPTIMIZERS, TrainConfig
 from digitpad.core.control import TrainControl
 from digitpad.core.errors import DigitpadError
 from digitpad.core.evaluation import Evaluation
-from digitpad.core.records import EpochEnd, Notice, Step
+from digitpad.core.records import EpochEnd, Notice, Paused, Step
 from digitpad.core.training import train
 from tests.core.conftest import run_to_end
 
@@ -70,6 +70,8 @@ def test_pause_blocks_between_batches_and_resume_continues(small_mnist):
     control.pause()
     timer = threading.Timer(0.3, control.resume)
     timer.start()
+    ack = next(gen)  # the pause is acknowledged before the loop blocks
+    assert isinstance(ack, Paused) and ack.global_step == first.global_step
     start = time.perf_counter()
     nxt = next(gen)
     assert time.perf_counter() - start >= 0.25

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from digitpad.core.control import TrainControl
@@ -80,9 +79,9 @@ class _Worker(QObject):
     datasetFailed = Signal(str)
     done = Signal()
 
-    def __init__(self, values: dict[str, Any], save_name: str, control: _Control) -> None:
+    def __init__(self, values: Any, save_name: str, control: _Control) -> None:  # noqa: ANN401
         super().__init__()
-        self._values, self._save_name, self._control = dict(values), save_name, control
+        self._values, self._save_name, self._control = values, save_name, control
         control.on_pause = self._on_pause
         self._shown: dict[str, Any] | None = None  # the last progress sent
         self._pending_steps: list[int] = []
@@ -129,7 +128,8 @@ class _Worker(QObject):
         from digitpad.core.training import train
 
         _yield_cpu_to_the_gui()
-        config = TrainConfig.from_dict(self._values)
+        config = self._values if isinstance(self._values, TrainConfig) else (
+            TrainConfig.from_dict(self._values))  # the Train form gives a TrainConfig
         config = replace(config, threads=config.threads or training_threads()).resolved()
         # before any training time is spent: the name is reserved only when saving (saving.py)
         check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
@@ -172,7 +172,8 @@ class _Worker(QObject):
             return "", str(exc)
         return result.path, result.problem
 
-    def _data_progress(self, what: str, done: int, total: int | None) -> None:
+    def _data_progress(self, update: Any) -> None:
+        what, done, total = update.what, update.done, update.total
         if self._control.stop_requested:
             raise _Cancelled  # the downloader removes its partial file
         now = time.monotonic()
@@ -224,7 +225,7 @@ class _Worker(QObject):
         values = {f.name: getattr(end, f.name) for f in fields(end)}
         values["misclassified"] = [
             {
-                "image": np.frombuffer(m.pixels, dtype=np.uint8).reshape(m.shape).copy(),
+                "image": m.image,
                 "true": m.true, "predicted": m.predicted, "confidence": m.confidence,
                 "true_name": _name(names, m.true), "predicted_name": _name(names, m.predicted),
             }
