@@ -5,15 +5,18 @@ can read it without running any code from the file. A file is untrusted: only a 
 is opened (regular_files), its zip is checked before anything is unpacked (checkpoint_archive),
 its metadata against one schema (model_meta), and its architecture on the "meta" device before
 the weights are loaded.
+
+Format 2 adds an optional "resume" section, {"meta": plain data, "tensors": {name: tensor}}:
+what is needed to train on (resume_state.py builds and checks it). Its tensors count in the
+zip-bomb checks here; the rest of its checks are resume_state's, so a bad resume section never
+stops the model itself from loading. A file saved without one is format 1, as before.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import platform
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -24,6 +27,7 @@ import torch
 from torch import nn
 
 from digitpad import __version__
+from digitpad.core.atomic_save import mode_for, remove_dead_temporaries
 from digitpad.core.checkpoint_archive import Archive, human, inspect_archive, load_payload, short
 from digitpad.core.errors import CheckpointError, DigitpadError
 from digitpad.core.model_meta import validate_meta
@@ -32,8 +36,11 @@ from digitpad.core.regular_files import check_regular, ensure_regular, nonblocki
 from digitpad.core.safe_text import printable
 
 FORMAT = "digitpad-checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format this digitpad reads (2: may hold a resume section)
 MAX_WEIGHT_BYTES = 2 * 2**30  # far above any architecture offered (resnet18: 45 MB)
+# A resume section holds the last weights and the optimizer's state: with L-BFGS's history
+# (optim.py: history_size 20, two vectors per entry) up to ~44 times the weights.
+RESUME_FACTOR = 48
 
 
 def _installed_version(package: str) -> str:
@@ -59,21 +66,24 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, Any]) -> Path:
+def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, Any],
+                    resume: Any = None) -> Path:
     """Write the model's weights and metadata to `path` atomically; return the final path.
 
-    The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
-    the target, so a crash or a full disk never leaves a half-written model behind.
+    `resume` (a resume_state.ResumeState) adds what is needed to train on (format 2); without
+    it the file is format 1, which every digitpad reads. The data goes to a temporary file in
+    the same folder, is flushed to disk, then renamed over the target, so a crash or a full
+    disk never leaves a half-written model behind.
     """
     path = Path(path)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    payload = {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "meta": meta, "state_dict": state,
-    }
+    payload = {"format": FORMAT, "format_version": 1, "meta": meta, "state_dict": state}
+    if resume is not None:
+        payload.update(format_version=2, resume=resume.section())
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _remove_dead_temporaries(folder, path.name)
+        remove_dead_temporaries(folder, path.name)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                    dir=folder)
     except OSError as exc:
@@ -83,7 +93,7 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
             torch.save(payload, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600 files; a model should be shareable
+        os.chmod(tmp, mode_for(path))  # mkstemp makes 0600 files; a model should be shareable
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -94,65 +104,30 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
     return path
 
 
-def _remove_dead_temporaries(folder: Path, name: str) -> None:
-    """Delete what earlier saves of `name` left behind when their process was killed mid-write
-    (temporary files are named .NAME.PID.XXXX.tmp; a live process's are left alone)."""
-    for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
-        pid = tmp.name[len(name) + 2 :].split(".")[0]
-        if pid.isdigit() and not _process_alive(int(pid), tmp):
-            tmp.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int, tmp: Path) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":  # no safe liveness check (os.kill would end it): go by age
-        try:
-            return time.time() - tmp.stat().st_mtime < 24 * 3600
-        except OSError:
-            return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, owned by someone else
-    return True
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions a plain open() would give a new `path` (or those of the file replaced)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    """The process umask, read without changing it where the OS allows (os.umask is not
-    thread-safe to query: it has to be set and set back)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def read_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     """The state dict and metadata of a model file, all checked (see load_model)."""
-    _, state, meta = _load(path)
+    _, state, meta, _ = _load(path)
     return state, meta
 
 
 def read_meta(path: str | os.PathLike) -> dict[str, Any]:
     """Just the metadata of a model file, validated; no weight is read (safe on a zip bomb)."""
+    return read_resume_section(path)[0]
+
+
+def read_resume_section(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
+    """The validated metadata and the file's resume section, unchecked and with "meta" tensors
+    (shapes, no data), or None when it has none: nothing big is unpacked."""
     with _opened(path) as (handle, name):
-        _, meta, _ = _read(handle, name)
-    return meta
+        _, meta, _, section = _read(handle, name)
+    return meta, section
+
+
+def load_for_resume(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any], Any]:
+    """load_model, plus the file's resume section as stored (None when it has none): checking
+    it is resume_state's job, so a bad one never stops the model itself from loading."""
+    model, _, meta, section = _load(path)
+    return model, meta, section
 
 
 def load_model(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any]]:
@@ -163,14 +138,22 @@ def load_model(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any]]:
     do the file's tensors match them), the archive's declared sizes against those bytes. Only
     then are the weights unpacked; they must be finite and one blank image must go through.
     """
-    model, _, meta = _load(path)
+    model, _, meta, _ = _load(path)
     return model, meta
 
 
-def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], dict[str, Any]]:
+def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], dict[str, Any],
+                                             Any]:
     with _opened(path) as (handle, name):
-        archive, meta, shapes = _read(handle, name)
+        archive, meta, shapes, section = _read(handle, name)
         needed = _check_architecture(meta, shapes, name)
+        extra = _bytes(resume_tensors(section))  # unpacked too: torch.load reads the whole file
+        if extra > RESUME_FACTOR * needed + 2**22:
+            raise CheckpointError(
+                f"Refused to load {name}: its resume state would unpack to {human(extra)}, far "
+                f"more than training its {meta['architecture']} of {human(needed)} needs."
+            )
+        needed += extra
         if archive.data_bytes > _allowance(needed):
             raise CheckpointError(
                 f"Refused to load {name}: its weight records would unpack to "
@@ -190,7 +173,8 @@ def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], 
             raise CheckpointError(f"{name} cannot be used: its weights hold NaN or infinity "
                                   f"({shown}), so every prediction would be meaningless.")
     _check_forward(model.eval(), meta, name)
-    return model, state, meta
+    section = payload.get("resume") if section is not None else None
+    return model, state, meta, section
 
 
 def _check_forward(model: nn.Module, meta: dict[str, Any], name: str) -> None:
@@ -227,9 +211,10 @@ def _opened(path: str | os.PathLike) -> Iterator[tuple[IO[bytes], str]]:
         yield handle, name
 
 
-def _read(handle: IO[bytes], name: str) -> tuple[Archive, dict[str, Any], dict[str, Any]]:
-    """The archive's declared sizes, the validated metadata and the state dict as "meta"
-    tensors (shapes, no data): nothing but the small pickle is unpacked."""
+def _read(handle: IO[bytes], name: str) -> tuple[Archive, dict[str, Any], dict[str, Any], Any]:
+    """The archive's declared sizes, the validated metadata, the state dict and the resume
+    section (None in a format 1 file) as "meta" tensors (shapes, no data): nothing but the
+    small pickle is unpacked."""
     archive = inspect_archive(handle, name)
     payload = load_payload(handle, name, archive, "meta")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
@@ -250,13 +235,27 @@ def _read(handle: IO[bytes], name: str) -> tuple[Archive, dict[str, Any], dict[s
     validate_meta(meta, name)
     if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
         raise CheckpointError(f"{name} is damaged: its weights are not a table of tensors.")
-    held = sum(t.numel() * t.element_size() for t in state.values())
+    section = payload.get("resume") if version >= 2 else None
+    held = _bytes(state) + _bytes(resume_tensors(section))
     if archive.data_bytes > _allowance(held):
         raise CheckpointError(
             f"Refused to load {name}: its weight records would unpack to "
             f"{human(archive.data_bytes)}, but its weights take {human(held)} (a zip bomb?)."
         )
-    return archive, meta, state
+    return archive, meta, state, section
+
+
+def resume_tensors(section: Any) -> dict[str, torch.Tensor]:
+    """The tensors of a resume section's table (whatever else it holds is resume_state's to
+    refuse); {} for none."""
+    table = section.get("tensors") if isinstance(section, dict) else None
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(v, torch.Tensor)}
+
+
+def _bytes(tensors: dict[Any, torch.Tensor]) -> int:
+    return sum(t.numel() * t.element_size() for t in tensors.values())
 
 
 def _allowance(weight_bytes: int) -> int:

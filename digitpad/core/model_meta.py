@@ -134,7 +134,8 @@ def validate_meta(meta: Any, name: str) -> None:
     try:
         checked = ModelMeta.model_validate(meta)
     except ValidationError as exc:
-        raise CheckpointError(f"{name} has bad metadata: {_describe(exc.errors()[0])}.") from None
+        problem = describe_error(exc.errors()[0])
+        raise CheckpointError(f"{name} has bad metadata: {problem}.") from None
     try:
         spec = get_spec(checked.architecture)
     except DigitpadError as exc:
@@ -225,7 +226,7 @@ def _shown(value: Any) -> str:
     return printable(_REPR.repr(value), 80)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_error(error: dict[str, Any]) -> str:
     """One pydantic error as "field should be … (got …)"."""
     where = ""
     for part in error["loc"]:

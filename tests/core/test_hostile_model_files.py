@@ -176,7 +176,7 @@ def test_format_version_as_text_is_damage_not_a_newer_digitpad(tmp_path):
     with pytest.raises(CheckpointError, match="format_version") as info:
         load_model(path)
     assert "newer" not in str(info.value)
-    path = edited_model(tmp_path / "future.pt", lambda p: p.update(format_version=2))
+    path = edited_model(tmp_path / "future.pt", lambda p: p.update(format_version=3))
     with pytest.raises(CheckpointError, match="newer digitpad"):
         load_model(path)
 
