@@ -7,6 +7,7 @@ folder); unreadable files are skipped, and the description names the first few o
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -43,9 +44,8 @@ def load_image_folder(root: Path, val_split: float, seed: int, channels: int, si
     if not MIN_SIDE <= size <= MAX_SIDE:
         raise DatasetError(f"The image size must be between {MIN_SIDE} and {MAX_SIDE} pixels, "
                            f"not {size}.")
-    val_dir = next((root / v for v in VAL_FOLDER_NAMES if (root / v).is_dir()), None)
-    two_folders = (root / "train").is_dir() and val_dir is not None
-    train_root = root / "train" if two_folders else root
+    train_root, val_dir = _layout(root)
+    two_folders = val_dir is not None
     walk = FolderWalk(root)
     if two_folders:
         layout = {train_root: "the training folder", val_dir: "the validation folder"}
@@ -104,6 +104,57 @@ def load_image_folder(root: Path, val_split: float, seed: int, channels: int, si
                     "dark_background": False},
         augment_style="photo", skipped=skipped,
     )
+
+
+def _layout(root: Path) -> tuple[Path, Path | None]:
+    """(training folder, validation folder): root/train and root/val when both exist (the
+    validation folder under any of VAL_FOLDER_NAMES), else (root, None)."""
+    val_dir = next((root / v for v in VAL_FOLDER_NAMES if (root / v).is_dir()), None)
+    if (root / "train").is_dir() and val_dir is not None:
+        return root / "train", val_dir
+    return root, None
+
+
+@dataclass(frozen=True)
+class FolderPreview:
+    """What an image folder holds, counted without decoding an image (the Train tab shows it
+    as soon as the folder is chosen). Counts are image files as load_image_folder lists them."""
+
+    classes: tuple[tuple[str, int], ...] = ()  # (class folder, image files), in label order
+    val_images: int = 0  # images in its val/ folder (the train/ + val/ layout), else 0
+    idx: bool = False  # a folder of IDX files (MNIST layout), not of class folders
+    problem: str = ""  # why it cannot be trained on as it is ("" when it looks usable)
+
+    @property
+    def train_images(self) -> int:
+        """Images in the class folders (of train/, in the train/ + val/ layout)."""
+        return sum(count for _name, count in self.classes)
+
+
+def preview_image_folder(root: Path) -> FolderPreview:
+    """The classes and image counts of `root`, walked as load_image_folder walks it."""
+    try:
+        if not root.is_dir():
+            return FolderPreview(problem=f"{root} is not a folder.")
+        if find_idx(root, IDX_NAMES[0]) is not None:
+            return FolderPreview(idx=True)
+        train_root, val_dir = _layout(root)
+        walk = FolderWalk(root)
+        try:
+            classes = _classes(walk, train_root)
+        except DatasetError as exc:
+            return FolderPreview(problem=str(exc))
+        counts = tuple((name, len(walk.images(train_root / name))) for name in classes)
+        val_images = 0
+        if val_dir is not None:
+            val_images = sum(len(walk.images(val_dir / name))
+                             for name in _classes(walk, val_dir, need_two=False))
+        empty = [name for name, count in counts if not count]
+        problem = (f"Class folder '{empty[0]}' has no images; add images or remove the folder."
+                   if empty else "")
+        return FolderPreview(counts, val_images, problem=problem)
+    except (OSError, DatasetError) as exc:
+        return FolderPreview(problem=str(exc))
 
 
 def skipped_note(skipped: list[str], shown: int = SKIPPED_SHOWN) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from digitpad.core.config import TrainConfig  # no torch: TrainConfig loads models only to resolve
 from digitpad.gui.canvas.drawing_canvas import MAX_BRUSH, MIN_BRUSH
 
 MAX_TEXT = 4096  # longer remembered text (paths, names) is refused, not shown
@@ -27,10 +28,6 @@ SEED_RANGE = (0, 2**31 - 1)
 LIMIT_RANGE = (0, 10_000_000)
 LR_RANGE = (1e-6, 10.0)
 
-_TRAIN_INTS = {"batch_size": BATCH_SIZE_RANGE, "epochs": EPOCHS_RANGE, "seed": SEED_RANGE,
-               "limit": LIMIT_RANGE}
-_TRAIN_FLOATS = {"lr": LR_RANGE}
-_TRAIN_TEXTS = ("dataset", "data_dir", "model", "optimizer", "scheduler", "device", "save_name")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 
 
@@ -80,33 +77,66 @@ def _check_option(value: object) -> str | int | float | bool:
     return as_text(value)
 
 
-def clean_train(values: object) -> tuple[dict[str, Any], list[str]]:
-    """The usable fields of a remembered `train` value, and the names of those refused."""
-    if not isinstance(values, dict):
-        return {}, [] if values is None else ["train"]
-    clean: dict[str, Any] = {}
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the Train form remembers: its TrainConfig and the name to save the model under.
+
+    Fields the form leaves as None (the model's recipe fills them in, see TrainConfig.resolved)
+    are not stored, so a recipe value is never copied into the settings.
+    """
+
+    config: TrainConfig = field(default_factory=TrainConfig)
+    save_name: str = ""
+
+    def to_value(self) -> dict[str, Any]:
+        """One plain value for QSettings (a flat table, as earlier versions stored it)."""
+        values = {key: getattr(self.config, key) for key in _TRAIN_CHECKS}
+        values = {key: value for key, value in values.items() if value is not None}
+        values["model_options"] = dict(self.config.model_options)
+        values["save_name"] = self.save_name
+        return values
+
+
+def _options(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("not a table of options")
+    return {as_text(k): _check_option(v) for k, v in value.items()}
+
+
+# The remembered TrainConfig fields, each with its check (the Train form's ranges). Other keys
+# are ignored: those an earlier version copied from the recipe (step_size, gamma, momentum,
+# weight_decay) are filled in again by TrainConfig.resolved().
+_TRAIN_CHECKS: dict[str, Any] = {
+    "dataset": as_text, "data_dir": as_text, "model": as_text, "model_options": _options,
+    "optimizer": as_text, "lr": lambda v: as_float(v, *LR_RANGE),
+    "batch_size": lambda v: as_int(v, *BATCH_SIZE_RANGE),
+    "epochs": lambda v: as_int(v, *EPOCHS_RANGE), "scheduler": as_text,
+    "augment": as_bool, "device": as_text, "seed": lambda v: as_int(v, *SEED_RANGE),
+    "limit": lambda v: as_int(v, *LIMIT_RANGE) or None,
+}
+
+
+def read_train(value: object) -> tuple[TrainSettings | None, list[str]]:
+    """The remembered Train form (None when nothing usable was stored), and the names of the
+    values refused: each bad field is dropped on its own and the rest kept."""
+    if not isinstance(value, dict):
+        return None, [] if value is None else ["train"]
+    fields: dict[str, Any] = {}
     refused: list[str] = []
-    checks: dict[str, Any] = {key: (lambda v, r=r: as_int(v, *r)) for key, r in
-                              _TRAIN_INTS.items()}
-    checks.update({key: (lambda v, r=r: as_float(v, *r)) for key, r in _TRAIN_FLOATS.items()})
-    checks.update({key: as_text for key in _TRAIN_TEXTS})
-    checks["augment"] = as_bool
-    for key, check in checks.items():
-        if key not in values or values[key] is None:
+    for key, check in _TRAIN_CHECKS.items():
+        if value.get(key) is None:
             continue
         try:
-            clean[key] = check(values[key])
+            fields[key] = check(value[key])
         except (TypeError, ValueError, OverflowError):
             refused.append(f"train/{key}")
-    options = values.get("model_options")
-    if options is not None:
+    save_name = ""
+    if value.get("save_name") is not None:
         try:
-            if not isinstance(options, dict):
-                raise ValueError("not a table of options")
-            clean["model_options"] = {as_text(k): _check_option(v) for k, v in options.items()}
-        except (TypeError, ValueError):
-            refused.append("train/model_options")
-    return clean, refused
+            save_name = as_text(value["save_name"])
+        except ValueError:
+            refused.append("train/save_name")
+    return TrainSettings(TrainConfig(**fields), save_name), refused
 
 
 @dataclass
@@ -116,7 +146,7 @@ class Remembered:
     geometry: QByteArray | None = None
     brush: int | None = None
     model: str = ""
-    train: dict[str, Any] = field(default_factory=dict)
+    train: TrainSettings | None = None
     refused: list[str] = field(default_factory=list)
 
 
@@ -153,7 +183,7 @@ def read_settings(settings: QSettings) -> Remembered:
         except ValueError:
             found.refused.append("model")
     train = _value(settings, "train")
-    found.train, refused = clean_train(None if train is None else train)
+    found.train, refused = read_train(train)
     found.refused += refused
     return found
 
@@ -164,8 +194,8 @@ def forget(settings: QSettings, found: Remembered) -> None:
     for key in found.refused:
         if not key.startswith("train/"):
             settings.remove(key)
-    if any(key.startswith("train/") for key in found.refused):
-        settings.setValue("train", found.train)
+    if found.train is not None and any(key.startswith("train/") for key in found.refused):
+        settings.setValue("train", found.train.to_value())
     settings.sync()
 
 

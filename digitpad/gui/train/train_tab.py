@@ -1,12 +1,13 @@
 """The Train tab: pick data, model and settings, press Start, and watch the network learn.
 
 The form (train_settings), the progress line (train_progress), the charts, the confusion matrix
-and the gallery of mistakes are separate widgets; this tab wires them to one TrainingRun.
+and the gallery of mistakes are separate widgets; this tab wires them to one TrainingWorker,
+whose records (digitpad/core/records.py) each widget takes by type (`show_record`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,14 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.records import EpochEnd, Finished, Notice, Started, Steps
 from digitpad.gui.results.confusion_view import ConfusionMatrixView
 from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
+from digitpad.gui.settings_store import TrainSettings, read_train
 from digitpad.gui.train.charts import AccuracyChart, LossChart
-from digitpad.gui.train.train_progress import TrainProgress, format_duration, no_better_than_chance
+from digitpad.gui.train.run_advice import ModelInUse, why_not_used
+from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.workers.background_call import BackgroundCall
-from digitpad.gui.workers.training_worker import TrainingRun
+from digitpad.gui.workers.training_worker import FailureKind, TrainingWorker
+
+if TYPE_CHECKING:
+    from digitpad.gui.workers.prediction_service import LoadedModel
 
 
 def _training_choices() -> dict[str, Any]:
@@ -50,7 +57,7 @@ class TrainTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run = TrainingRun(self)
+        self.run = TrainingWorker(self)
         self.messages = MessageBar(self)
         self.form = TrainSettingsForm(self)
         self.form.settingRefused.connect(lambda text: self.messages.show_message(text))
@@ -67,6 +74,7 @@ class TrainTab(QWidget):
         self.pause_button.setEnabled(False)
         self.stop_button.setEnabled(False)
         self._class_names: list[str] = []
+        self._in_use: ModelInUse | None = None  # the Draw tab's model, to compare runs with
         self._stepped = False  # whether the current run took a training step
         self._choices = BackgroundCall(_training_choices, self)
         self._layout()
@@ -80,6 +88,7 @@ class TrainTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.form)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.form.hint)  # below the buttons: showing it moves none
         left_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -126,16 +135,11 @@ class TrainTab(QWidget):
         self._choices.done.connect(self._choices_ready)
         self._choices.failed.connect(self._choices_failed)
         run = self.run
-        run.notice.connect(lambda text: self.messages.show_message(text, timeout_ms=8000))
-        run.dataProgress.connect(self.progress.show_data_progress)
-        run.started.connect(self._started)
-        run.progress.connect(self.progress.show_step)
-        run.steps.connect(self.loss_chart.append_steps)
-        run.steps.connect(self._steps_arrived)
-        run.epochEnded.connect(self._epoch_ended)
-        run.finished.connect(self._finished)
+        for widget in (self.progress, self.loss_chart, self.accuracy_chart, self.confusion,
+                       self.gallery):
+            run.record.connect(widget.show_record)  # each takes the record types it shows
+        run.record.connect(self._record)
         run.failed.connect(self._failed)
-        run.datasetFailed.connect(self._dataset_failed)
         run.ended.connect(self._ended)
 
     # --- choices --------------------------------------------------------------------------
@@ -165,7 +169,7 @@ class TrainTab(QWidget):
         self.gallery.clear()
         self.progress.show_busy("Loading the dataset…")
         self._stepped = False
-        self.run.start(self.form.values(), self.form.model_name())
+        self.run.start(self.form.config(), self.form.model_name())  # a TrainConfig
         self._set_running(True)
         # "Training started" waits for the data (see _started): a missing dataset is no start
         self.status.emit("Loading the dataset…")
@@ -206,43 +210,42 @@ class TrainTab(QWidget):
         self.stop_button.setEnabled(running)
 
     # --- what the run reports -------------------------------------------------------------
-    def _started(self, class_names: list[str]) -> None:
-        self._class_names = class_names
-        self.progress.show_text(f"Training on {len(class_names)} classes…")
-        self.status.emit("Training started")
+    def _record(self, record: object) -> None:
+        """What the tab itself does with a record (the widgets take theirs in show_record)."""
+        match record:
+            case Notice(message=text):
+                self.messages.show_message(text, timeout_ms=8000)
+            case Started(class_names=names):
+                self._class_names = list(names)
+                self.progress.show_text(f"Training on {len(names)} classes…")
+                self.status.emit("Training started")
+            case Steps():
+                self._stepped = True
+            case EpochEnd():
+                self.status.emit(f"Epoch {record.epoch}/{record.epochs}: validation accuracy "
+                                 f"{record.val_accuracy:.2%}")
+            case Finished():
+                self._finished(record)
 
-    def _steps_arrived(self, _steps: list, _losses: list) -> None:
-        self._stepped = True
-
-    def _epoch_ended(self, end: dict[str, Any]) -> None:
-        self.loss_chart.add_epoch(end["global_step"], end["train_loss"], end["val_loss"])
-        self.accuracy_chart.add_epoch(end["epoch"], end["train_accuracy"], end["val_accuracy"])
-        self.confusion.set_matrix(end["confusion"], end["class_names"],
-                                  end.get("split", "validation"))
-        self.gallery.set_items(end["misclassified"])
-        self.status.emit(f"Epoch {end['epoch']}/{end['epochs']}: validation accuracy "
-                         f"{end['val_accuracy']:.2%}")
-
-    def _finished(self, result: dict[str, Any]) -> None:
-        metrics = result["metrics"]
+    def _finished(self, result: Finished) -> None:
+        metrics = result.metrics
         which = "Test" if "test_accuracy" in metrics else "Validation"
         accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
-        took = f"Took {format_duration(result['elapsed'])}."
+        took = f"Took {format_duration(result.elapsed)}."
         score = f"{which} accuracy {accuracy:.2%}. " if accuracy is not None else ""
-        saved, problem = result["saved"], result.get("save_problem", "")
+        saved, problem = result.saved, result.save_problem
         where = " Saved to your model library." if saved and not problem else (
             " Saved elsewhere: see the message above." if saved
             else " Not saved: see the message above." if problem else "")
-        self.progress.show_text(f"{result['reason'].capitalize()}. {score}{took}{where}")
-        text = f"{result['message']} {score}{took}"
+        self.progress.show_text(f"{result.reason.capitalize()}. {score}{took}{where}")
+        text = f"{result.message} {score}{took}"
         if problem:  # the run ran: say so, and where its model went (if anywhere)
             text += f" {problem}"
-        poor = saved and accuracy is not None and no_better_than_chance(
-            accuracy, len(self._class_names))
-        if poor:  # kept, but the model in use stays unless the user asks
-            text += (f" Saved as {saved}, but not put on the Draw tab: "
-                     f"{accuracy:.0%} is no better than guessing among "
-                     f"{len(self._class_names)} classes.")
+        why_not = saved and why_not_used(self._class_names, metrics, self._in_use)
+        if why_not:  # kept, but the model in use stays unless the user asks
+            hint = self.form.steps_hint()
+            text += f" Saved as {saved}, but not put on the Draw tab: {why_not}." + (
+                f" {hint}" if hint else "")
             self.messages.show_message(text, error=True, action=(
                 "Use it anyway", lambda: self.modelSaved.emit(saved)))
             self.modelKept.emit(saved)
@@ -250,23 +253,27 @@ class TrainTab(QWidget):
         if saved:
             text += (f" Saved as {saved} instead, so the run is not lost." if problem
                      else f" Saved as {saved}; it is ready on the Draw tab.")
-        failed = result["reason"] == "diverged" or bool(problem)
+        failed = result.reason == "diverged" or bool(problem)
         self.messages.show_message(text, error=failed, timeout_ms=0 if failed else 15_000)
         if saved:
             self.modelSaved.emit(saved)
 
-    def _failed(self, message: str) -> None:
+    def set_model_in_use(self, model: LoadedModel) -> None:
+        """The Draw tab's model (PredictionService.modelLoaded's LoadedModel): a run far worse
+        than it is not put on the Draw tab unasked."""
+        self._in_use = ModelInUse.loaded(model)
+
+    def _failed(self, message: str, kind: str) -> None:
         self.progress.reset()
         # an error after steps were taken ended a run that ran (nothing was worth saving yet)
         said = "Training stopped by an error." if self._stepped else "Training did not run."
         self.progress.show_text(said)
         self.status.emit(said)  # the status bar agrees with the panel
-        if self.messages.action_button().isHidden():  # keep a dataset message and its button
+        if kind == FailureKind.DATASET:  # choosing the folder is the way out: offer it
+            self.messages.show_message(message, error=True,
+                                       action=("Choose folder…", self._choose_data_folder))
+        else:
             self.messages.show_message(message, error=True)
-
-    def _dataset_failed(self, message: str) -> None:
-        self.messages.show_message(message, error=True,
-                                   action=("Choose folder…", self._choose_data_folder))
 
     def _choose_data_folder(self) -> None:
         if self.form.choose_data_dir() and not self.is_training():
@@ -279,9 +286,12 @@ class TrainTab(QWidget):
 
     # --- settings -------------------------------------------------------------------------
     def settings_values(self) -> dict[str, Any]:
-        """The form's settings, to remember between sessions."""
-        return self.form.settings_values()
+        """The form's settings as the one plain value QSettings stores."""
+        return self.form.settings().to_value()
 
-    def apply_settings(self, values: dict[str, Any]) -> None:
-        """Restore remembered settings."""
-        self.form.apply_settings(values)
+    def apply_settings(self, values: TrainSettings | dict[str, Any]) -> None:
+        """Restore remembered settings: TrainSettings, or the plain value QSettings stores
+        (checked here; MainWindow has named any refused ones already)."""
+        if not isinstance(values, TrainSettings):
+            values = read_train(values)[0] or TrainSettings()
+        self.form.apply(values)
