@@ -124,6 +124,7 @@ class Finished:
     meta: dict[str, Any] = field(default_factory=dict)
     saved: str = ""
     save_problem: str = ""
+    resume: Any = None  # resume_state.ResumeState: the last epoch's snapshot, saved with it
 
     def save(self, path: str) -> str:
         """Save the best weights and metadata atomically; returns the path."""
@@ -131,7 +132,7 @@ class Finished:
 
         if self.model is None:
             raise ValueError("This run produced no weights to save.")
-        return str(save_checkpoint(path, self.model, self.meta))
+        return str(save_checkpoint(path, self.model, self.meta, self.resume))
 
 
 Record = DataProgress | Notice | Started | Step | Paused | EpochEnd | Finished

@@ -35,6 +35,8 @@ from digitpad.core.records import (
     Started,
     Step,
 )
+from digitpad.core.resume_state import ResumeState
+from digitpad.core.resume_training import Snapshots
 from digitpad.core.train_step import MemorySafeStep
 from digitpad.core.training_report import divergence_advice, run_metadata
 from digitpad.core.training_state import EpochTally, TrainState, time_left
@@ -78,13 +80,15 @@ def train(
     *,
     dataset: Dataset | None = None,
     progress: Callable[[DataProgress], None] | None = None,
+    resume: ResumeState | None = None,
 ) -> Iterator[Record]:
     """Train a model as `config` says, yielding records; the last one is always `Finished`.
 
     `dataset` skips loading (tests, benchmarks); `progress` gets a DataProgress while the data
-    set is read or downloaded. Raises DigitpadError (before any step) for unusable settings or
-    data. Yields Notice…, Started, then Step… (Paused when a pause takes effect) and EpochEnd per
-    epoch, then Finished.
+    set is read or downloaded. `resume` (resume_state.read_resume) goes on from where a saved
+    run stopped, `config` then being resume_training.config_to_continue's. Raises DigitpadError
+    (before any step) for unusable settings or data. Yields Notice…, Started, then Step…
+    (Paused when a pause takes effect) and EpochEnd per epoch, then Finished.
     """
     config = config.resolved()
     control = control or TrainControl()
@@ -105,6 +109,9 @@ def train(
     run, state = _set_up(config, dataset, device, started)
     if getattr(run.model, "notice", ""):
         yield Notice(run.model.notice)
+    snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
+    if notice := snapshots.start():
+        yield Notice(notice)
     yield _started(run)
 
     reason, message = "completed", ""
@@ -122,10 +129,12 @@ def train(
             # dropped and the best epoch so far is what the run keeps.
             if state.best_state is not None or tally.seen == 0:
                 break
-        yield end_epoch(run, state, epoch, tally)
+        record = end_epoch(run, state, epoch, tally)
+        snapshots.take(record)
+        yield record
         if tally.stopped:
             break
-    yield from finish(run, state, reason, message)
+    yield from finish(run, state, reason, message, snapshots.latest)
 
 
 def _load(config: TrainConfig, control: TrainControl,
@@ -253,8 +262,10 @@ def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally) -> Epo
     return record
 
 
-def finish(run: Run, state: TrainState, reason: str, message: str) -> Iterator[Record]:
-    """Put the best weights back, score them on the test split, and yield Finished."""
+def finish(run: Run, state: TrainState, reason: str, message: str,
+           resume: ResumeState | None = None) -> Iterator[Record]:
+    """Put the best weights back, score them on the test split, and yield Finished (with
+    `resume`, the last epoch's snapshot, for the saved file)."""
     config, data = run.config, run.dataset
     if state.best_state is None:
         yield Finished(reason, message or "Stopped before any weights were worth keeping.",
@@ -277,4 +288,4 @@ def finish(run: Run, state: TrainState, reason: str, message: str) -> Iterator[R
         message = f"{verb}: best validation accuracy {best_acc:.2%} (epoch {best_epoch})."
     meta = run_metadata(config, data, model, metrics)
     yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - run.started,
-                   model.cpu().eval(), meta)
+                   model.cpu().eval(), meta, resume=resume)
