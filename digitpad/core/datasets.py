@@ -28,7 +28,7 @@ from digitpad.core.splits import (
     Dataset,
     Progress,
     Split,
-    mean_std,
+    make_dataset,
     split_train_val,
     subset,
     take,
@@ -210,18 +210,14 @@ def _idx_dataset(name: str, title: str, folder: Path, class_names: list[str], fa
     train, val = split_train_val(full, val_split, seed, limit, folder)
     if val_split == 0:
         val = test
-    size = int(full.images.shape[-1])
     n_test = 0 if test is None else len(test)
     if val_split == 0:
         counts = f"{len(train):,} training / {n_test:,} test images (test doubles as validation)"
     else:
         counts = f"{len(train):,} training / {len(val):,} validation / {n_test:,} test images"
-    mean, std = mean_std(train.images)
-    return Dataset(
-        name=name, description=f"{title}: {counts} from {folder}", class_names=list(class_names),
-        train=train, val=val, test=test, mean=mean, std=std,
-        preprocess={"mode": "plain" if fashion else "digit", "size": size, "channels": 1,
-                    "dark_background": fashion},
+    return make_dataset(
+        name, f"{title}: {counts} from {folder}", class_names, train, val, test,
+        mode="plain" if fashion else "digit", channels=1, dark_background=fashion,
         augment_style="fashion" if fashion else "digit",
     )
 

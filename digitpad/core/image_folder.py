@@ -26,7 +26,7 @@ from digitpad.core.splits import (
     Dataset,
     Progress,
     Split,
-    mean_std,
+    make_dataset,
     split_train_val,
     subset,
 )
@@ -92,18 +92,13 @@ def load_image_folder(root: Path, val_split: float, seed: int, channels: int, si
             raise DatasetError(f"{val_dir} has no usable images; add readable images.")
     else:
         train, val = split_train_val(full, val_split, seed, None, root)
-    mean, std = mean_std(train.images)
     kind = "grey" if channels == 1 else "RGB"
-    return Dataset(
-        name=root.name,
-        description=(f"{root.name}: {len(train):,} training / {len(val):,} validation images of "
-                     f"{len(classes)} classes ({size}x{size} {kind}) from {root}"
-                     f"{skipped_note(skipped)}"),
-        class_names=classes, train=train, val=val, test=None, mean=mean, std=std,
-        preprocess={"mode": "plain", "size": size, "channels": channels,
-                    "dark_background": False},
-        augment_style="photo", skipped=skipped,
-    )
+    description = (f"{root.name}: {len(train):,} training / {len(val):,} validation images of "
+                   f"{len(classes)} classes ({size}x{size} {kind}) from {root}"
+                   f"{skipped_note(skipped)}")
+    return make_dataset(root.name, description, classes, train, val, None, mode="plain",
+                        channels=channels, dark_background=False, augment_style="photo",
+                        skipped=skipped)
 
 
 def _layout(root: Path) -> tuple[Path, Path | None]:

@@ -84,3 +84,17 @@ def mean_std(images: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...]
         stds.append(max(var, 0.0) ** 0.5 or 1.0)  # 1.0 for blank images: no division by 0
     return tuple(means), tuple(stds)
 
+
+def make_dataset(name: str, description: str, class_names: list[str], train: Split, val: Split,
+                 test: Split | None, *, mode: str, channels: int, dark_background: bool,
+                 augment_style: str, skipped: list[str] | None = None) -> Dataset:
+    """A Dataset of these splits: its mean and std measured on the training images, and the
+    preprocessing a model trained on it records (the images' side, from the training split)."""
+    mean, std = mean_std(train.images)
+    return Dataset(
+        name=name, description=description, class_names=list(class_names), train=train,
+        val=val, test=test, mean=mean, std=std,
+        preprocess={"mode": mode, "size": int(train.images.shape[-1]), "channels": channels,
+                    "dark_background": dark_background},
+        augment_style=augment_style, skipped=list(skipped or []),
+    )
