@@ -51,7 +51,7 @@ def _read(fh: IO[bytes], name: str) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(fh) as im:
-                _check_size(im, name)
+                check_size(*im.size, name)
                 im.seek(0)
                 if im.format == "JPEG" and im.mode in ("L", "RGB"):
                     im.draft(im.mode, (MAX_SIDE, MAX_SIDE))
@@ -72,9 +72,9 @@ def _read(fh: IO[bytes], name: str) -> Image.Image:
             ) from None
 
 
-def _check_size(im: Image.Image, name: str) -> None:
-    """Refuse images whose declared size is absurd, before decoding any pixel."""
-    width, height = im.size
+def check_size(width: int, height: int, name: str) -> None:
+    """Refuse images whose declared size is absurd, before decoding any pixel (also used for
+    images that arrive decoded, pasted or dropped from another program)."""
     if width <= 0 or height <= 0:
         raise ImageError(f"Image '{name}' declares an empty size ({width}x{height}).")
     if width * height > MAX_PIXELS:

@@ -62,9 +62,3 @@ def model_library_dir() -> Path:
         return expand_user(env, MODEL_DIR_ENV)
     return _user_dir() / "models"
 
-
-def ensure_dir(path: str | os.PathLike) -> Path:
-    """Create `path` (and its parents) if needed and return it as a Path."""
-    p = Path(path)
-    p.mkdir(parents=True, exist_ok=True)
-    return p

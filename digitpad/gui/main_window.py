@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
 from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
+from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
 from digitpad.gui.settings_store import forget, notice, read_settings
 from digitpad.gui.train.train_tab import TrainTab
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
         self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
         self.train_tab.modelSaved.connect(self._model_trained)
         self.train_tab.modelKept.connect(lambda _path: self.draw_tab.refresh_models())
+        # the model in use, so that a run far worse than it is not put on the Draw tab unasked
+        self.service.modelLoaded.connect(self.train_tab.set_model_in_use)
         self.train_tab.gallery.imageActivated.connect(self._open_mistake)
         self._build_menus()
         self._restore_settings()
@@ -80,16 +83,14 @@ class MainWindow(QMainWindow):
         self._action(file, "&Save Drawing as PNG…", self.draw_tab.save_drawing,
                      QKeySequence.StandardKey.Save, "Save the drawing on the canvas as a PNG image")
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: QKeySequence.StandardKey.Quit is empty on Windows and offscreen
+        self._action(file, "&Quit", self.close, "Ctrl+Q")
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo Stroke", canvas.undo, "Ctrl+Z")
         self.redo_action = self._action(edit, "&Redo Stroke", canvas.redo, "Ctrl+Shift+Z")
-        canvas.undoAvailable.connect(self.undo_action.setEnabled)
-        canvas.redoAvailable.connect(self.redo_action.setEnabled)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
-        self._action(edit, "&Paste Image", self.draw_tab.paste, QKeySequence.StandardKey.Paste)
-        draw_only = [self._action(edit, "&Clear Canvas", canvas.clear, ["Delete", "Escape"])]
+        draw_only = [self.undo_action, self.redo_action, self._action(
+            edit, "&Paste Image", self.draw_tab.paste, QKeySequence.StandardKey.Paste)]
+        draw_only.append(self._action(edit, "&Clear Canvas", canvas.clear, ["Delete", "Escape"]))
         edit.addSeparator()
         draw_only += [
             self._action(edit, "&Eraser", self.draw_tab.eraser.toggle, "E",
@@ -97,7 +98,11 @@ class MainWindow(QMainWindow):
             self._action(edit, "S&maller Brush", canvas.smaller_brush, "["),
             self._action(edit, "&Larger Brush", canvas.larger_brush, "]"),
         ]
-        only_on_tab(draw_only, self.tabs, self.draw_tab)  # single keys: never unseen
+        # never unseen on the Train tab: single keys, and Ctrl+Z / Ctrl+V on the hidden canvas
+        follow = only_on_tab(draw_only, self.tabs, self.draw_tab, {
+            self.undo_action: lambda: canvas.can_undo, self.redo_action: lambda: canvas.can_redo})
+        canvas.undoAvailable.connect(lambda _on: follow())
+        canvas.redoAvailable.connect(lambda _on: follow())
         view = bar.addMenu("&View")
         self._action(view, "&Draw", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Train", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
@@ -189,7 +194,7 @@ class MainWindow(QMainWindow):
             self.train_tab.apply_settings(found.train)
         if found.refused:
             forget(self.settings, found)
-            self.draw_tab.messages.show_message(notice(found.refused, self.settings.fileName()))
+            self.draw_tab.notes.show(Topic.NOTICE, notice(found.refused, self.settings.fileName()))
 
     def _save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

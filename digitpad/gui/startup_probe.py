@@ -36,8 +36,8 @@ def install(window: MainWindow) -> None:
         if quit_app:
             QApplication.quit()
 
-    def listed(entries: list[dict]) -> None:
-        if not any(not entry["problem"] for entry in entries):
+    def listed(entries: list) -> None:  # core.model_library.ModelEntry
+        if not any(not entry.problem for entry in entries):
             say("no_model", quit_app=True)
 
     QTimer.singleShot(0, lambda: say("window_shown"))

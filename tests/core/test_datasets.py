@@ -89,7 +89,6 @@ def test_paths_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert paths.data_dir() == tmp_path / "env" and paths.data_dir(tmp_path) == tmp_path
     assert paths.model_library_dir() == tmp_path / "models"
     assert not (tmp_path / "models").exists()
-    assert paths.ensure_dir(tmp_path / "models" / "a").is_dir()
 
 
 def test_missing_without_download_names_the_folders(tmp_path: Path) -> None:

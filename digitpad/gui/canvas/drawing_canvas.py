@@ -23,10 +23,16 @@ from PySide6.QtWidgets import QWidget
 from digitpad.gui.canvas import paper
 from digitpad.gui.canvas.drop import acceptable, dropped_item
 from digitpad.gui.canvas.history import StrokeHistory
+from digitpad.gui.canvas.image_io import ImageData
 from digitpad.gui.canvas.paper_view import PaperView
 
 MIN_BRUSH, MAX_BRUSH, DEFAULT_BRUSH, BRUSH_STEP = 4, 48, 18, 2
-CHANGE_INTERVAL_S = 0.03  # while a stroke is under way, `changed` at most this often
+# While a stroke is under way, `changed` at most this often: a move emits when this long has
+# passed since the last emission, and the stroke's start and end always emit. Four lines, kept
+# by hand rather than superqt's QSignalThrottler (which would fit): importing superqt costs
+# about 0.4 s, as its package imports all of its widgets, and the canvas is built before the
+# window shows; its throttler would also add a timer-driven trailing emission.
+CHANGE_INTERVAL_S = 0.03
 
 
 class DrawingCanvas(PaperView):
@@ -36,7 +42,7 @@ class DrawingCanvas(PaperView):
     strokeStarted = Signal()
     strokeFinished = Signal()
     fileDropped = Signal(str)
-    imageDropped = Signal(QImage)
+    imageDropped = Signal(object)  # image_io.ImageData, not decoded yet
     brushSizeChanged = Signal(int)
     undoAvailable = Signal(bool)
     redoAvailable = Signal(bool)
@@ -84,10 +90,6 @@ class DrawingCanvas(PaperView):
         """Strokes paint white when on."""
         self._eraser = bool(on)
         self._update_outline()
-
-    def is_eraser(self) -> bool:
-        """Whether strokes erase."""
-        return self._eraser
 
     # --- content and history ----------------------------------------------------------------
     @property
@@ -217,7 +219,7 @@ class DrawingCanvas(PaperView):
         item = dropped_item(event.mimeData())  # the Draw tab loads it and reports problems
         if isinstance(item, str):
             self.fileDropped.emit(item)
-        elif isinstance(item, QImage):
+        elif isinstance(item, ImageData):
             self.imageDropped.emit(item)
         else:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,22 +15,30 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
 from digitpad.core.errors import DigitpadError
 
 
-def only_on_tab(actions: Iterable[QAction], tabs: QTabWidget, page: QWidget) -> None:
-    """Enable `actions` (and so their shortcuts) only while `page` is the tab shown.
+def only_on_tab(actions: Iterable[QAction], tabs: QTabWidget, page: QWidget,
+                available: dict[QAction, Callable[[], bool]] | None = None) -> Callable[[], None]:
+    """Enable `actions` (and so their shortcuts) only while `page` is the tab shown, and, for
+    those in `available`, only while their condition holds (undo: there is a stroke to undo).
 
     Single keys such as E, Delete and [ would otherwise change the drawing unseen while
-    another tab shows. Enabling by tab rather than a widget shortcut context keeps them
-    working wherever the focus is on the page (or on the tab bar), and their menu items say
-    by being greyed out that they belong to the Draw tab."""
+    another tab shows, and Ctrl+Z / Ctrl+V would undo or paste on the hidden canvas. Enabling
+    by tab rather than a widget shortcut context keeps them working wherever the focus is on
+    the page (or on the tab bar), and their menu items say by being greyed out that they
+    belong to the Draw tab. A focused text field still gets its own Ctrl+Z and Ctrl+V first
+    (Qt offers it the key before any shortcut). Returns the function that re-applies the rule,
+    for when a condition changes."""
     actions = list(actions)
+    conditions = dict(available or {})
 
     def follow(_index: int = 0) -> None:
         on = tabs.currentWidget() is page
         for action in actions:
-            action.setEnabled(on)
+            condition = conditions.get(action)
+            action.setEnabled(on and (condition is None or condition()))
 
     tabs.currentChanged.connect(follow)
     follow()
+    return follow
 
 
 SHORTCUTS = [

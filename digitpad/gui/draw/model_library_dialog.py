@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.errors import DigitpadError
-from digitpad.core.model_library import delete_model, rename_model
+from digitpad.core.model_library import ModelEntry, delete_model, rename_model
 
 
 class ModelLibraryDialog(QDialog):
@@ -29,16 +29,17 @@ class ModelLibraryDialog(QDialog):
 
     changed = Signal(str)  # the library changed; a renamed model's new path ("" otherwise)
 
-    def __init__(self, entries: list[dict], in_use: str, parent: QWidget | None = None) -> None:
+    def __init__(self, entries: list[ModelEntry], in_use: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Model library")
         self._in_use = in_use
         self.list = QListWidget(self)
         for entry in entries:
-            item = QListWidgetItem(entry["label"])  # QListWidget shows text as plain text
-            item.setData(Qt.ItemDataRole.UserRole, entry["path"])
-            item.setData(Qt.ItemDataRole.UserRole + 1, entry["name"])
-            item.setToolTip(entry["path"])
+            item = QListWidgetItem(entry.label)  # QListWidget shows text as plain text
+            item.setData(Qt.ItemDataRole.UserRole, str(entry.path))
+            item.setData(Qt.ItemDataRole.UserRole + 1, entry.name)
+            item.setToolTip(str(entry.path))
             self.list.addItem(item)
         self.note = QLabel("Your saved models, newest first." if entries else
                            "No saved models yet: train one on the Train tab.", self)

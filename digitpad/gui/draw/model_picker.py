@@ -9,15 +9,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from digitpad.core.model_library import ModelEntry
 from digitpad.gui.widgets.plain_text import tooltip
 
 LIBRARY_HEADER = "Your models (newest first)"
 OPENED_HEADER = "Opened files"
 
 
-def opened_label(path: str, summary: dict) -> str:
+def opened_label(path: str, architecture: str, dataset: str) -> str:
     """How a model file opened from outside the library is listed."""
-    details = ", ".join(str(v) for v in (summary.get("architecture"), summary.get("dataset")) if v)
+    details = ", ".join(v for v in (architecture, dataset) if v)
     return f"{Path(path).stem} ({details})" if details else Path(path).stem
 
 
@@ -30,27 +31,26 @@ class ModelPicker(QComboBox):
                         "yours (newest first), then model files you opened")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
-        self._entries: list[dict] = []
+        self._entries: list[ModelEntry] = []
         self._opened: dict[str, str] = {}  # path -> label, files opened from outside the library
 
     # --- contents -----------------------------------------------------------------------
-    def set_entries(self, entries: list[dict]) -> None:
-        """List these models (dicts with label, path, bundled, problem); keeps the selection
-        where it still exists."""
+    def set_entries(self, entries: list[ModelEntry]) -> None:
+        """List these models; keeps the selection where it still exists."""
         current = self.current_path()
         self._entries = list(entries)
-        listed = {e["path"] for e in entries}
+        listed = {str(e.path) for e in entries}
         self._opened = {p: label for p, label in self._opened.items() if p not in listed}
         self._rebuild(current)
 
     def usable_paths(self) -> list[str]:
         """Every model that can be chosen, in list order."""
-        paths = [e["path"] for e in self._entries if not e["problem"]]
+        paths = [str(e.path) for e in self._entries if not e.problem]
         return paths + list(self._opened)
 
-    def library_entries(self) -> list[dict]:
+    def library_entries(self) -> list[ModelEntry]:
         """The entries of the user's own (not bundled) models."""
-        return [e for e in self._entries if not e["bundled"]]
+        return [e for e in self._entries if not e.bundled]
 
     def show_model(self, path: str, label: str = "") -> None:
         """Select `path`, adding it under "Opened files" when it is not listed."""
@@ -68,14 +68,14 @@ class ModelPicker(QComboBox):
     def _rebuild(self, select: str) -> None:
         self.blockSignals(True)
         self.clear()
-        bundled = [e for e in self._entries if e["bundled"]]
-        own = [e for e in self._entries if not e["bundled"]]
+        bundled = [e for e in self._entries if e.bundled]
+        own = [e for e in self._entries if not e.bundled]
         for entry in bundled:
-            self._add(entry["label"], entry["path"], entry["problem"])
+            self._add(entry.label, str(entry.path), entry.problem)
         if own:
             self._header(LIBRARY_HEADER)
             for entry in own:
-                self._add(entry["label"], entry["path"], entry["problem"])
+                self._add(entry.label, str(entry.path), entry.problem)
         if self._opened:
             self._header(OPENED_HEADER)
             for path, label in self._opened.items():

@@ -34,14 +34,18 @@ def wait_for_daemons(timeout_s: float) -> bool:
 
 
 class BackgroundCall(QObject):
-    """Calls `function()` off the GUI thread; emits `done(result)` or `failed(message)`."""
+    """Calls `function()` off the GUI thread; emits `done(result)` or `failed(message)`.
+
+    `tag` is the caller's own note of what the call is for (a request number, a file name),
+    read back from `self.sender().tag` by the slot that receives the result."""
 
     done = Signal(object)
     failed = Signal(str)
 
     def __init__(self, function: Callable[[], Any], parent: QObject | None = None,
-                 daemon: bool = False) -> None:
+                 daemon: bool = False, tag: object = None) -> None:
         super().__init__(parent)
+        self.tag = tag
         self._function = function
         self._daemon = daemon
         self._running = False

@@ -3,6 +3,8 @@
 The GUI thread hands over canvas arrays as fast as the pen moves; only the newest one waiting
 is processed (older ones are dropped), so the bars never lag behind the pen and the GUI thread
 never runs torch. torch itself is imported off the GUI thread, after the window is shown.
+Results reach the Draw tab as the core's own `Prediction` records, emitted by this service's
+signals straight from the prediction thread (Qt queues them to the receivers' GUI thread).
 
 Listing and loading models open files the user put in the library or picked, which might never
 answer (a FIFO, a hung network mount). They run as daemon BackgroundCalls, not on the prediction
@@ -10,20 +12,50 @@ thread: the model in use keeps predicting while another loads, a newer load over
 one, and closing the window never waits for a file. A model that cannot be loaded (the core
 also refuses one that fails on a test drawing) leaves the previous model in use. A prediction
 that fails is reported once (`predictionFailed`) and never retried.
+
+Why not superqt's workers: they run on the global QThreadPool (two threads on a two-core
+machine, shared with image decoding and the Train tab's jobs, so a long decode would hold back
+the live bars), none keeps "only the newest request", and importing superqt costs about 0.4 s
+(its package imports all of its widgets), which would delay the window on start-up.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from digitpad.core.errors import DigitpadError
+from digitpad.core.model_library import ModelEntry
 from digitpad.gui.workers.background_call import BackgroundCall
 
+if TYPE_CHECKING:  # the core's records, named for readers; importing them would import torch
+    from digitpad.core.predictor import Prediction, Predictor
+
 _import_lock = threading.Lock()
+STOP_WAIT_S = 5.0  # closing waits this long for a prediction under way, then leaves it
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model taken into use: what the Draw tab shows about it."""
+
+    path: str
+    class_names: list[str]
+    architecture: str = ""
+    dataset: str = ""
+    metrics: dict[str, Any] = field(default_factory=dict)  # its accuracy, as saved
+
+
+@dataclass(frozen=True)
+class _LoadResult:
+    path: str
+    predictor: Predictor | None = None
+    error: str = ""
 
 
 def _import_core() -> None:
@@ -36,111 +68,91 @@ def _import_core() -> None:
         import digitpad.core.predictor  # noqa: F401
 
 
-def _load(path: str) -> dict[str, Any]:
+def _load(path: str) -> _LoadResult:
     """Load `path` (off the GUI thread; imports torch). Predictor.from_file refuses a model
     that fails on a test drawing, so a model taken into use can recognise drawings."""
     try:
         _import_core()
         from digitpad.core.predictor import Predictor
 
-        predictor = Predictor.from_file(path)
+        return _LoadResult(path, Predictor.from_file(path))
     except DigitpadError as exc:
-        return {"path": path, "error": str(exc)}
+        return _LoadResult(path, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - an unexpected file problem must not kill the app
-        return {"path": path, "error": f"{path} could not be loaded ({type(exc).__name__}: "
-                                       f"{exc})."}
-    names = [str(name) for name in predictor.class_names]
-    meta = predictor.meta
-    metrics = meta.get("metrics")
-    summary = {
-        "architecture": str(meta.get("architecture", "")),
-        "dataset": str(meta.get("dataset", "")),
-        "metrics": dict(metrics) if isinstance(metrics, dict) else {},
-    }
-    return {"path": path, "predictor": predictor, "class_names": names, "summary": summary}
+        return _LoadResult(path, error=f"{path} could not be loaded ({type(exc).__name__}: "
+                                       f"{exc}).")
 
 
-def _list() -> list[dict]:
+def _list() -> list[ModelEntry]:
     _import_core()
     from digitpad.core.model_library import list_models
 
-    return [
-        {"name": e.name, "path": str(e.path), "label": e.label, "bundled": e.bundled,
-         "accuracy": e.accuracy, "dataset": e.dataset, "problem": e.problem}
-        for e in list_models()
-    ]
-
-
-class _Worker(QObject):
-    """Lives on the prediction thread; predicts with the model it was last given."""
-
-    predicted = Signal(int, object)  # request number, result dict or None (no ink)
-    predictionFailed = Signal(int, str)  # request number, message
-
-    def __init__(self, pending: dict[str, Any], lock: threading.Lock) -> None:
-        super().__init__()
-        self._pending, self._lock = pending, lock
-        self._predictor: Any = None
-
-    @Slot(object)
-    def use(self, predictor: object) -> None:
-        self._predictor = predictor
-
-    @Slot()
-    def predict_latest(self) -> None:
-        with self._lock:
-            number, image = self._pending.pop("request", (0, None))
-            self._pending["scheduled"] = False
-        if image is None or self._predictor is None:
-            return
-        try:
-            prediction = self._predictor.predict(image)
-        except Exception as exc:  # noqa: BLE001 - report once, keep the app alive
-            name = getattr(self._predictor.path, "name", "The model")
-            self.predictionFailed.emit(number, f"{name} could not recognise the drawing "
-                                               f"({type(exc).__name__}: {exc}).")
-            return
-        result = None
-        if not prediction.no_ink:
-            result = {"probabilities": prediction.probabilities, "view": prediction.view}
-        self.predicted.emit(number, result)
+    return list_models()
 
 
 class PredictionService(QObject):
     """Owns the prediction thread. Call from the GUI thread; results arrive as signals."""
 
-    modelLoaded = Signal(str, list, dict)  # path, class names, metadata summary
+    modelLoaded = Signal(object)  # LoadedModel
     modelFailed = Signal(str, str)  # path, message (the model in use, if any, stays)
-    predicted = Signal(int, object)
-    predictionFailed = Signal(int, str)
-    modelsListed = Signal(list)  # list of dicts, one per model the app knows
-    _useRequested = Signal(object)
-    _predictRequested = Signal()
+    predicted = Signal(int, object)  # request number, core.predictor.Prediction (no_ink: blank)
+    predictionFailed = Signal(int, str)  # request number, message
+    modelsListed = Signal(list)  # core.model_library.ModelEntry, one per model the app knows
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lock = threading.Lock()
-        self._pending: dict[str, Any] = {"scheduled": False}
+        # shared with the prediction thread, under _wake: the newest request and the model
+        self._wake = threading.Condition()
+        self._request: tuple[int, np.ndarray] | None = None
+        self._predictor: Predictor | None = None
+        self._closed = False
         self._requests = 0
         self._loads = 0  # load requests so far; only the latest one's result is used
-        self._closed = False
         self._listings = 0  # the same for listings
-        self._thread = QThread(self)
-        self._thread.setObjectName("digitpad-prediction")
-        self._worker = _Worker(self._pending, self._lock)
-        self._worker.moveToThread(self._thread)
-        # the worker is Python-owned and outlives the thread (a deleteLater run by the finishing
-        # thread can race with the Python wrapper being freed; see training_worker.py)
-        self._useRequested.connect(self._worker.use)
-        self._predictRequested.connect(self._worker.predict_latest)
-        self._worker.predicted.connect(self.predicted)
-        self._worker.predictionFailed.connect(self.predictionFailed)
+        self._thread = threading.Thread(target=self._predict_forever, daemon=True,
+                                        name="digitpad-prediction")
         self._thread.start()
 
-    def _call(self, function: Any, number: int, done: Any, failed: Any) -> None:
-        call = BackgroundCall(function, self, daemon=True)
-        call.setProperty("number", number)
-        call.done.connect(done)
+    # --- the prediction thread ------------------------------------------------------------
+    def _predict_forever(self) -> None:
+        """Predict the newest request with the model in use, until shut down."""
+        while True:
+            with self._wake:
+                while self._request is None and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                (number, image), self._request = self._request, None
+                predictor = self._predictor
+            if predictor is not None:
+                self._predict(predictor, number, image)
+
+    def _predict(self, predictor: Predictor, number: int, image: np.ndarray) -> None:
+        try:
+            try:
+                prediction: Prediction = predictor.predict(image)
+            except Exception as exc:  # noqa: BLE001 - report once, keep the app alive
+                name = getattr(predictor.path, "name", "The model")
+                self.predictionFailed.emit(number, f"{name} could not recognise the drawing "
+                                                   f"({type(exc).__name__}: {exc}).")
+                return
+            self.predicted.emit(number, prediction)
+        except RuntimeError:
+            pass  # the service was deleted meanwhile (the window closed): nobody to tell
+
+    def request_prediction(self, image: np.ndarray) -> int:
+        """Queue `image` (replacing any not yet started); returns its request number."""
+        with self._wake:
+            self._requests += 1
+            self._request = (self._requests, image)
+            self._wake.notify()
+        return self._requests
+
+    # --- loading and listing (daemon calls) -------------------------------------------------
+    def _call(self, function: Callable[[], Any], number: int, done: Callable[[Any], None],
+              failed: Callable[[str], None]) -> None:
+        call = BackgroundCall(function, self, daemon=True, tag=number)
+        call.done.connect(done)  # bound methods of this GUI-thread object: queued to it
         call.failed.connect(failed)
         call.start()
 
@@ -149,9 +161,8 @@ class PredictionService(QObject):
         call = self.sender()
         if not isinstance(call, BackgroundCall):
             return False
-        latest = call.property("number") == newest
         call.deleteLater()
-        return latest and not self._closed
+        return call.tag == newest and not self._closed
 
     def load_model(self, path: str) -> None:
         """Load a model file in the background; modelLoaded or modelFailed follows (unless a
@@ -160,22 +171,25 @@ class PredictionService(QObject):
         self._call(lambda: _load(path), self._loads, self._loaded, self._load_crashed)
 
     @Slot(object)
-    def _loaded(self, result: dict[str, Any]) -> None:
+    def _loaded(self, result: _LoadResult) -> None:
         if not self._latest(self._loads):
             return  # overtaken by a newer load, or the window is closing
-        self._use(result)
-
-    def _use(self, result: dict[str, Any]) -> None:
-        if "error" in result:
-            self.modelFailed.emit(result["path"], result["error"])
+        predictor = result.predictor
+        if predictor is None:
+            self.modelFailed.emit(result.path, result.error)
             return
-        self._useRequested.emit(result["predictor"])  # queued ahead of any later prediction
-        self.modelLoaded.emit(result["path"], result["class_names"], result["summary"])
+        with self._wake:  # any prediction handed over from now on uses it
+            self._predictor = predictor
+        meta = predictor.meta
+        self.modelLoaded.emit(LoadedModel(
+            result.path, [str(name) for name in predictor.class_names],
+            str(meta.get("architecture", "")), str(meta.get("dataset", "")),
+            dict(meta["metrics"]) if isinstance(meta.get("metrics"), dict) else {}))
 
     @Slot(str)
     def _load_crashed(self, message: str) -> None:
         if self._latest(self._loads):
-            self._use({"path": "", "error": f"The model could not be loaded ({message})."})
+            self.modelFailed.emit("", f"The model could not be loaded ({message}).")
 
     def list_models(self) -> None:
         """List bundled and saved models in the background; modelsListed follows (unless a
@@ -184,7 +198,7 @@ class PredictionService(QObject):
         self._call(_list, self._listings, self._listed, self._list_failed)
 
     @Slot(object)
-    def _listed(self, entries: list[dict]) -> None:
+    def _listed(self, entries: list[ModelEntry]) -> None:
         if self._latest(self._listings):
             self.modelsListed.emit(entries)
 
@@ -193,23 +207,12 @@ class PredictionService(QObject):
         if self._latest(self._listings):
             self.modelFailed.emit("", f"The model library could not be listed ({message}).")
 
-    def request_prediction(self, image: np.ndarray) -> int:
-        """Queue `image` (replacing any not yet started); returns its request number."""
-        with self._lock:
-            self._requests += 1
-            self._pending["request"] = (self._requests, image)
-            schedule = not self._pending["scheduled"]
-            self._pending["scheduled"] = True
-        if schedule:
-            self._predictRequested.emit()
-        return self._requests
-
     def shutdown(self) -> None:
         """Stop the prediction thread after the current prediction; safe to call twice.
 
         Loads and listings still under way are not waited for beyond a moment: a file that never
         answers must not keep the window from closing."""
-        self._closed = True
-        if self._thread.isRunning():
-            self._thread.quit()
-            self._thread.wait()
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join(STOP_WAIT_S)
