@@ -90,7 +90,9 @@ class DatasetPicker(QObject):
         self.folder_label = plain_label()  # the folder's path, as chosen
         self.folder_label.setWordWrap(True)
         self.folder_label.setToolTip("The image folder this model learns from")
-        self.preview_label = plain_label()  # its classes and image counts
+        # its classes and image counts: the tab shows them below the Start button, where a
+        # text that grows when the count arrives moves no control
+        self.preview_label = plain_label()
         self.preview_label.setWordWrap(True)
         self.data_dir = QLineEdit()
         self.data_dir.setPlaceholderText(shown_data_dir())  # never raises
@@ -111,7 +113,6 @@ class DatasetPicker(QObject):
         self._form = form
         form.addRow("Dataset", self.combo)
         form.addRow("", self.folder_label)
-        form.addRow("", self.preview_label)
         form.addRow("Data folder", self._data_row)
         self._show()
 
@@ -168,9 +169,9 @@ class DatasetPicker(QObject):
     def _show(self) -> None:
         folder = self.is_folder()
         self.folder_label.setText(self._folder if folder else "")
+        self.preview_label.setVisible(folder)
         if self._form is not None:
             self._form.setRowVisible(self.folder_label, folder)
-            self._form.setRowVisible(self.preview_label, folder)
             self._form.setRowVisible(self._data_row, not folder)  # MNIST files only
         name = os.path.basename(os.path.normpath(self._folder)) if self._folder else ""
         index = self.combo.findData("folder")  # the picker names the folder chosen

@@ -88,7 +88,8 @@ class TrainTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.form)
         left_layout.addLayout(buttons)
-        left_layout.addWidget(self.form.hint)  # below the buttons: showing it moves none
+        for note in (self.form.folder_preview, self.form.hint):  # below the buttons, so that
+            left_layout.addWidget(note)  # their text changing moves no control
         left_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
