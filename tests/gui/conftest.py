@@ -31,6 +31,26 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def window(qtbot, library, monkeypatch, isolated_settings):  # noqa: ANN001, ANN201
+    """The main window as the app starts it on an empty model library (so the bundled digit
+    model): shown at its first-run size, a model loaded; closed after the test. A module can
+    override `library` to start it on a library of its own."""
+    from tests.gui.helpers import open_main_window
+
+    win = open_main_window(qtbot, library, monkeypatch)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def train_tab_ready(window, qtbot):  # noqa: ANN001, ANN201
+    """`window` once its Train tab's choices are loaded and Start can be pressed (a few seconds
+    more: `pytestmark = pytest.mark.usefixtures("train_tab_ready")` in a module that needs it)."""
+    qtbot.waitUntil(window.train_tab.start_button.isEnabled, timeout=60_000)
+    return window
+
+
+@pytest.fixture
 def tab(qtbot, library, isolated_settings):
     from digitpad.gui.train.train_tab import TrainTab
 

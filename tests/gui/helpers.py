@@ -5,6 +5,7 @@ the sender the benchmarks use too."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -12,7 +13,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 from digitpad.bench.mouse_strokes import canvas_point, stroke
 
 __all__ = ["DIGITS", "canvas_point", "draw_digit", "drop_urls", "ellipse", "open_main_window",
-           "stroke"]
+           "shown", "shown_label", "stroke"]
+
+W = TypeVar("W", bound=QWidget)
+
+
+def shown(qtbot, widget: W, width: int, height: int) -> W:  # noqa: ANN001
+    """`widget` in qtbot's care (closed after the test), resized to width×height, shown and
+    exposed on the (offscreen) screen."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
 
 
 def ellipse(cx: float, cy: float, rx: float, ry: float, n: int = 24) -> list[tuple[float, float]]:
@@ -35,6 +48,16 @@ def draw_digit(widget: QWidget, digit: str) -> None:
     """Draw one of DIGITS on the canvas with real mouse events."""
     for points in DIGITS[digit]:
         stroke(widget, points)
+
+
+def shown_label(window: QWidget) -> str | None:
+    """The class the Draw tab's bars put first, or None when they show no prediction."""
+    import numpy as np
+
+    probs = window.draw_tab.bars.probabilities()  # type: ignore[attr-defined]
+    if not probs:
+        return None
+    return window.draw_tab.class_names[int(np.argmax(probs))]  # type: ignore[attr-defined]
 
 
 def drop_urls(widget: QWidget, urls: list[str]) -> bool:

@@ -9,12 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tests.gui.helpers import draw_digit, drop_urls, open_main_window, stroke
+from tests.gui.helpers import draw_digit, drop_urls, shown_label, stroke
 
 
 @pytest.fixture(scope="session")
@@ -32,20 +31,10 @@ def model_library(shared_data, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, model_library, tmp_path, monkeypatch, isolated_settings):
-    library = tmp_path / "library"
+def library(library: Path, model_library: Path) -> Path:
+    """The temporary model library that `window` (conftest) starts on, with the quick model."""
     shutil.copytree(model_library, library)
-    win = open_main_window(qtbot, library, monkeypatch)
-    yield win
-    win.close()
-
-
-def shown_label(win) -> str | None:
-    """The class whose bar is highlighted, or None when no prediction is shown."""
-    probs = win.draw_tab.bars.probabilities()
-    if not probs:
-        return None
-    return win.draw_tab.class_names[int(np.argmax(probs))]
+    return library
 
 
 def test_drawing_a_one_shows_it_in_the_bars(window, qtbot):

@@ -6,15 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QAbstractButton
 
-from tests.gui.helpers import open_main_window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, isolated_settings):
-    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
-    qtbot.waitUntil(win.train_tab.start_button.isEnabled, timeout=60_000)
-    yield win
-    win.close()
+pytestmark = pytest.mark.usefixtures("train_tab_ready")  # `window` (conftest), Start enabled
 
 
 def _cut_buttons(tab) -> list[str]:  # noqa: ANN001

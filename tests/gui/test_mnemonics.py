@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu, QTabBar, QWidget
 
-from tests.gui.helpers import open_main_window
+pytestmark = pytest.mark.usefixtures("train_tab_ready")  # `window` (conftest), Start enabled
 
 _MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -62,14 +62,6 @@ def menu_scopes(window: QWidget) -> dict[str, dict[str, list[str]]]:
 
 def clashes(claims: dict[str, list[str]]) -> dict[str, list[str]]:
     return {letter: texts for letter, texts in claims.items() if len(texts) > 1}
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, isolated_settings):
-    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
-    qtbot.waitUntil(win.train_tab.start_button.isEnabled, timeout=60_000)
-    yield win
-    win.close()
 
 
 def test_every_mnemonic_on_the_train_tab_is_unique(window, qtbot):

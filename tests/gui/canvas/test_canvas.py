@@ -9,17 +9,13 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from digitpad.bench.mouse_strokes import MOVE, send
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
-from tests.gui.helpers import drop_urls, stroke
+from tests.gui.helpers import drop_urls, shown, stroke
 
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = DrawingCanvas()
-    qtbot.addWidget(widget)
-    widget.resize(400, 300)  # wider than tall: the paper is the centred 300×300 square
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    # wider than tall: the paper is the centred 300×300 square
+    return shown(qtbot, DrawingCanvas(), 400, 300)
 
 
 def ink(canvas: DrawingCanvas) -> np.ndarray:

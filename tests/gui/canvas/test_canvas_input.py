@@ -20,17 +20,13 @@ from digitpad.bench.mouse_strokes import MOVE, send
 from digitpad.gui.canvas import drawing_canvas as canvas_module
 from digitpad.gui.canvas import paper as canvas_paper
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
-from tests.gui.helpers import canvas_point, stroke
+from tests.gui.helpers import canvas_point, shown, stroke
 
 
 @pytest.fixture
 def canvas(qtbot):
-    widget = DrawingCanvas()
-    qtbot.addWidget(widget)
-    widget.resize(300, 400)  # taller than wide: the paper is the centred 300×300 square
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    # taller than wide: the paper is the centred 300×300 square
+    return shown(qtbot, DrawingCanvas(), 300, 400)
 
 
 class FakeClock:

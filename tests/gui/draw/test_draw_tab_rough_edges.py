@@ -10,20 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
-from tests.gui.helpers import draw_digit, open_main_window, stroke
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    """The main window with the bundled digit model loaded (and an empty model library)."""
-    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
-    yield win
-    win.close()
-
-
-def shown(win) -> str | None:
-    probs = win.draw_tab.bars.probabilities()
-    return win.draw_tab.class_names[int(np.argmax(probs))] if probs else None
+from tests.gui.helpers import draw_digit, shown_label, stroke
 
 
 def menu_action(win, menu: str, text: str):  # noqa: ANN201
@@ -59,8 +46,8 @@ def test_a_tall_white_three_on_black_reads_as_predict_reads_it(window, qtbot, sh
     with qtbot.waitSignal(window.draw_tab.openFinished, timeout=10_000) as opened:
         menu_action(window, "File", "Open Image").trigger()
     assert opened.args == [str(path), ""]
-    qtbot.waitUntil(lambda: shown(window) is not None, timeout=10_000)
-    assert shown(window) == expected.label
+    qtbot.waitUntil(lambda: shown_label(window) is not None, timeout=10_000)
+    assert shown_label(window) == expected.label
     probs = window.draw_tab.bars.probabilities()
     assert abs(max(probs) - expected.confidence) < 0.05
     view = window.draw_tab.view.image()
@@ -168,13 +155,13 @@ def test_the_top_class_is_named_in_full_beside_its_bar(qtbot, names, top):
 
 def test_a_dot_drawn_alone_is_not_read_as_a_confident_zero(window, qtbot):
     stroke(window.draw_tab.canvas, [(0.5, 0.5), (0.5, 0.5)])  # one click: a dot
-    qtbot.waitUntil(lambda: shown(window) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) is not None, timeout=10_000)
     view = window.draw_tab.view.image()
     assert np.count_nonzero(view > 64) < 60  # a dot, not a 20 px disc (~300 px)
     assert max(window.draw_tab.bars.probabilities()) < 0.6  # not "0 (95%)"
     window.draw_tab.clear_button.click()
     draw_digit(window.draw_tab.canvas, "0")  # a real 0 still is one
-    qtbot.waitUntil(lambda: shown(window) == "0", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == "0", timeout=10_000)
 
 
 # --- 7: save as PNG, keyboard shortcuts, the brush size as a number -------------------------------
@@ -186,7 +173,7 @@ def test_ctrl_s_saves_the_drawing_as_a_png(window, qtbot, tmp_path, monkeypatch)
     from digitpad.core.predictor import Predictor
 
     draw_digit(window.draw_tab.canvas, "7")
-    qtbot.waitUntil(lambda: shown(window) == "7", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == "7", timeout=10_000)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(tmp_path / "my seven"), ""))
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -260,4 +247,4 @@ def test_double_clicking_a_mistake_opens_it_on_the_canvas(window, qtbot, shared_
     qtbot.mouseDClick(gallery.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert window.tabs.currentWidget() is window.draw_tab
     assert not window.draw_tab.canvas.is_blank() and window.draw_tab.canvas.can_undo
-    qtbot.waitUntil(lambda: shown(window) == "3", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == "3", timeout=10_000)

@@ -9,32 +9,34 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from tests.gui.helpers import draw_digit, open_main_window, stroke
+from tests.gui.helpers import draw_digit, open_main_window, shown_label, stroke
 
 BUNDLED = Path(__file__).resolve().parents[3] / "resources" / "models" / "digits.pt"
 
 
-@pytest.fixture
-def window(qtbot, library, monkeypatch, isolated_settings):
+@pytest.fixture(autouse=True)
+def no_train_choices(monkeypatch):  # noqa: ANN001, ANN201
+    """The Train tab's choices are not needed, and computing them would keep the CPU busy (before
+    `window` opens: autouse fixtures come first)."""
     from digitpad.gui.train.train_tab import TrainTab
 
-    # the Train tab's choices are not needed, and computing them would keep the CPU busy
     monkeypatch.setattr(TrainTab, "load_choices", lambda self: None)
-    win = open_main_window(qtbot, library, monkeypatch)  # an empty library: the bundled models
-    yield win
-    win.close()
 
 
-def shown_label(win) -> str | None:
-    probs = win.draw_tab.bars.probabilities()
-    if not probs:
-        return None
-    return win.draw_tab.class_names[int(np.argmax(probs))]
+def still_draws_and_closes_at_once(window, qtbot) -> None:  # noqa: ANN001
+    """The model in use still reads a drawn 1, and the window closes within 2 s."""
+    draw_digit(window.draw_tab.canvas, "1")
+    qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=5_000)
+    began = time.monotonic()
+    window.close()
+    assert time.monotonic() - began < 2.0
+    assert not window.isVisible()
 
 
 def failing_predictions(monkeypatch, only: str | None = None) -> list[str]:
@@ -138,13 +140,8 @@ def test_a_model_load_that_never_returns_does_not_block_drawing_or_closing(
     try:
         tab.use_model(str(tmp_path / "stuck.pt"))
         assert tab.label.text() == "Loading model…"
-        draw_digit(tab.canvas, "1")  # the model in use keeps recognising meanwhile
-        qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=5_000)
+        still_draws_and_closes_at_once(window, qtbot)  # the model in use recognises meanwhile
         assert tab.model_path == before
-        began = time.monotonic()
-        window.close()
-        assert time.monotonic() - began < 2.0
-        assert not window.isVisible()
     finally:
         release.set()
         safety.cancel()
@@ -161,6 +158,20 @@ def _release_fifo(path: Path) -> None:
         assert exc.errno == errno.ENXIO
 
 
+@contextmanager
+def releasing_readers(fifo: Path) -> Iterator[None]:
+    """Whatever the block does, every reader it left blocked on `fifo` is let go before the
+    test ends (for up to 10 s), so no daemon thread outlives the test."""
+    from digitpad.gui.workers.background_call import wait_for_daemons
+
+    try:
+        yield
+    finally:
+        deadline = time.monotonic() + 10
+        while not wait_for_daemons(0.2) and time.monotonic() < deadline:
+            _release_fifo(fifo)
+
+
 def test_opening_a_fifo_as_a_model_never_hangs_the_window(window, qtbot, tmp_path):
     from digitpad.gui.workers.background_call import wait_for_daemons
 
@@ -168,42 +179,22 @@ def test_opening_a_fifo_as_a_model_never_hangs_the_window(window, qtbot, tmp_pat
     os.mkfifo(fifo)
     tab = window.draw_tab
     before = tab.model_path
-    try:
+    with releasing_readers(fifo):
         tab.use_model(str(fifo))  # refused at once, or stuck: either way the window carries on
-        draw_digit(tab.canvas, "1")
-        qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=5_000)
+        still_draws_and_closes_at_once(window, qtbot)
         assert tab.model_path == before
-        began = time.monotonic()
-        window.close()
-        assert time.monotonic() - began < 2.0
-    finally:
-        deadline = time.monotonic() + 10
-        while not wait_for_daemons(0.2) and time.monotonic() < deadline:
-            _release_fifo(fifo)
     assert wait_for_daemons(5)
 
 
 def test_a_fifo_in_the_library_is_listed_as_unusable(qtbot, library, monkeypatch):
-    from digitpad.gui.train.train_tab import TrainTab
-    from digitpad.gui.workers.background_call import wait_for_daemons
-
-    monkeypatch.setattr(TrainTab, "load_choices", lambda self: None)
     library.mkdir(parents=True)
     fifo = library / "fifo.pt"
     os.mkfifo(fifo)
     (library / "link-to-fifo.pt").symlink_to(fifo)
-    try:
+    with releasing_readers(fifo):
         window = open_main_window(qtbot, library, monkeypatch)  # the bundled model loads
         picker = window.draw_tab.picker
         for name in ("fifo.pt", "link-to-fifo.pt"):
             index = picker.findData(str(library / name))
             assert index >= 0 and not picker.model().item(index).isEnabled()
-        draw_digit(window.draw_tab.canvas, "1")
-        qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=5_000)
-        began = time.monotonic()
-        window.close()
-        assert time.monotonic() - began < 2.0
-    finally:
-        deadline = time.monotonic() + 10
-        while not wait_for_daemons(0.2) and time.monotonic() < deadline:
-            _release_fifo(fifo)
+        still_draws_and_closes_at_once(window, qtbot)

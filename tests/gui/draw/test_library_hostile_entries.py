@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pytest
 
 from tests.core.hostile_files import (
@@ -15,12 +14,7 @@ from tests.core.hostile_files import (
     set_meta,
     unblock_fifo,
 )
-from tests.gui.helpers import draw_digit, open_main_window
-
-
-def _shown_label(win) -> str | None:
-    probs = win.draw_tab.bars.probabilities()
-    return win.draw_tab.class_names[int(np.argmax(probs))] if probs else None
+from tests.gui.helpers import draw_digit, open_main_window, shown_label
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
@@ -44,7 +38,7 @@ def test_a_hostile_library_lists_bad_entries_as_unusable_and_nothing_hangs(
             assert matching and not matching[0].isEnabled(), name
             assert says in matching[0].text() or says in (matching[0].toolTip() or ""), name
     draw_digit(window.draw_tab.canvas, "1")
-    qtbot.waitUntil(lambda: _shown_label(window) == "1", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=10_000)
     window.close()  # the old code hung here, waiting for the blocked thread
 
 
@@ -59,5 +53,5 @@ def test_a_model_that_fails_every_prediction_is_refused_and_the_working_one_stay
     assert "sharpen.pt" in window.draw_tab.messages.text()
     assert "preprocess.mode" in window.draw_tab.messages.text()
     draw_digit(window.draw_tab.canvas, "1")
-    qtbot.waitUntil(lambda: _shown_label(window) == "1", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == "1", timeout=10_000)
     window.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QPainter
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -163,11 +163,13 @@ def test_40_classes_still_get_a_bar_each(qtbot):
     assert bars.shown_rows() == list(range(40)) and bars.more_text() == ""
 
 
-@pytest.mark.xfail(reason="issue 12: clashes with the 880x640 minimum size, poor runs not "
-                   "selected or tile labels; fix next sitting", strict=False)
 def test_the_gallery_stays_capped_with_many_mistakes(qtbot):
     """A guard: the gallery was already capped; 1000 classes of mistakes keep it so."""
-    from digitpad.gui.results.misclassified_gallery import MAX_SHOWN, MisclassifiedGallery
+    from digitpad.gui.results.misclassified_gallery import (
+        MAX_SHOWN,
+        MisclassifiedGallery,
+        percent,
+    )
 
     gallery = MisclassifiedGallery()
     qtbot.addWidget(gallery)
@@ -180,8 +182,15 @@ def test_the_gallery_stays_capped_with_many_mistakes(qtbot):
     gallery.set_items(items)
     took = time.perf_counter() - start
     assert gallery.count() == MAX_SHOWN
-    best = max(items, key=lambda item: item["confidence"])
-    assert gallery.captions()[0].startswith(f"true {best['true_name']} →")
+    confident = sorted(items, key=lambda item: item["confidence"], reverse=True)[:MAX_SHOWN]
+    # the most confident mistakes, in order: a tile's name line may be shortened (…) to fit,
+    # its percentage and its tooltip never are
+    assert [c.splitlines()[-1] for c in gallery.captions()] == [
+        percent(item["confidence"]) for item in confident]
+    first = gallery.list.item(0).toolTip()
+    best = confident[0]
+    assert f"True class: {best['true_name']} ({best['true']})" in first
+    assert f"predicted: {best['predicted_name']} ({best['predicted']})" in first
     assert took < GUARD_S, f"guard: {len(items)} mistakes took {took:.2f} s"
 
 
@@ -201,8 +210,6 @@ def thousand_classes(tmp_path_factory) -> Path:  # noqa: ANN001
     return root
 
 
-@pytest.mark.xfail(reason="issue 12: clashes with the 880x640 minimum size, poor runs not "
-                   "selected or tile labels; fix next sitting", strict=False)
 @pytest.mark.slow
 def test_training_and_drawing_with_1000_classes_keeps_the_window_responsive(
         qtbot, library, monkeypatch, thousand_classes, painter_calls):
@@ -216,8 +223,9 @@ def test_training_and_drawing_with_1000_classes_keeps_the_window_responsive(
     qtbot.waitUntil(tab.start_button.isEnabled, timeout=60_000)
     tab.apply_settings({"dataset": str(thousand_classes), "model": "digitnet", "epochs": 1,
                         "batch_size": 64, "device": "cpu", "save_name": "thousand"})
-    with qtbot.waitSignal(tab.modelSaved, timeout=180_000) as saved:
-        tab.start_button.click()
+    # random pixels: the run is at chance, so it is kept but not put on the Draw tab unasked
+    with qtbot.waitSignal(tab.modelKept, timeout=180_000) as kept:
+        qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=30_000)
     assert tab.confusion.matrix().shape == (N, N)
     tab.details.setCurrentWidget(tab.confusion)
@@ -230,9 +238,13 @@ def test_training_and_drawing_with_1000_classes_keeps_the_window_responsive(
     assert window.height() <= 720
 
     draw = window.draw_tab
-    window.tabs.setCurrentWidget(draw)
+    assert draw.model_path != kept.args[0]
+    button = tab.messages.action_button()
+    assert button.isVisible() and button.text().replace("&", "") == "Use it anyway"
     with qtbot.waitSignal(window.service.modelLoaded, timeout=60_000):
-        draw.use_model(saved.args[0])
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: draw.model_path == kept.args[0], timeout=30_000)
+    window.tabs.setCurrentWidget(draw)
     assert len(draw.class_names) == N
     draw_digit(draw.canvas, "7")
     qtbot.waitUntil(lambda: draw.bars.probabilities() is not None, timeout=30_000)

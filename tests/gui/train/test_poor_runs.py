@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from digitpad.gui.train.train_progress import no_better_than_chance
-from tests.gui.helpers import open_main_window
 
 
 def test_chance_level():
@@ -17,14 +16,7 @@ def test_chance_level():
     assert no_better_than_chance(0.54, 2) and not no_better_than_chance(0.9, 2)
 
 
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, isolated_settings):
-    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
-    qtbot.waitUntil(win.train_tab.start_button.isEnabled, timeout=60_000)
-    yield win
-    win.close()
-
-
+@pytest.mark.usefixtures("train_tab_ready")  # `window` (conftest), Start enabled
 def test_a_run_no_better_than_chance_is_kept_but_not_selected(window, qtbot, shared_data):
     tab, in_use = window.train_tab, window.draw_tab.model_path
     window.tabs.setCurrentWidget(tab)

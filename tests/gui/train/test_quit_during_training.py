@@ -12,15 +12,6 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.gui.helpers import open_main_window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, isolated_settings):
-    win = open_main_window(qtbot, tmp_path / "library", monkeypatch)
-    yield win
-    win.close()
-
 
 def _answer_when_asked(qtbot, button: QMessageBox.StandardButton, seen: dict) -> None:  # noqa: ANN001
     """Once the question box is up, click `button` on it with the mouse (from inside its loop)."""
