@@ -56,10 +56,17 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
             gaps.append(1000 * (now - state["last"]))
         state["last"] = now
 
-    def progress(p: dict[str, Any]) -> None:
-        state["measuring"] = True  # from the first batch on: data loading is not training
-        if p["step"] == p["steps_per_epoch"]:
-            state["rates"].append(p["images_per_s"])
+    def record(r: object) -> None:
+        from digitpad.core.records import EpochEnd, Finished, Steps
+
+        if isinstance(r, Steps):
+            state["measuring"] = True  # from the first batch on: data loading is not training
+            if r.latest.step == r.latest.steps_per_epoch:
+                state["rates"].append(r.latest.images_per_s)
+        elif isinstance(r, EpochEnd):
+            state["rates"].append(r.images_per_s)
+        elif isinstance(r, Finished):
+            state["result"] = r
 
     def ended() -> None:
         state["measuring"] = False
@@ -69,9 +76,7 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     probe.setInterval(10)
     probe.timeout.connect(tick)
     probe.start()
-    tab.run.progress.connect(progress)
-    tab.run.epochEnded.connect(lambda end: state["rates"].append(end["images_per_s"]))
-    tab.run.finished.connect(lambda result: state.update(result=result))
+    tab.run.record.connect(record)
     tab.run.ended.connect(ended)
     tab.run.ended.connect(loop.quit)
     QTimer.singleShot(int(timeout_s * 1000), tab.stop)  # a cap for quick runs

@@ -70,6 +70,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Steps:
+    """Several Steps at once, in order: how the GUI's worker sends them (at most ~20 times a
+    second; one signal per batch stalls the window), so that every loss still arrives."""
+
+    steps: tuple[Step, ...]
+
+    @property
+    def latest(self) -> Step:
+        """The last of them: where the run is now."""
+        return self.steps[-1]
+
+
+@dataclass(frozen=True)
 class Paused:
     """The loop took a pause request and now waits before its next batch (Step `global_step`
     was the last one done)."""
@@ -135,4 +148,4 @@ class Finished:
         return str(save_checkpoint(path, self.model, self.meta, self.resume))
 
 
-Record = DataProgress | Notice | Started | Step | Paused | EpochEnd | Finished
+Record = DataProgress | Notice | Started | Step | Steps | Paused | EpochEnd | Finished

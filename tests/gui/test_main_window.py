@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from digitpad.core.records import Steps
 from tests.gui.helpers import draw_digit, drop_urls, shown_label, stroke
 
 
@@ -138,7 +139,8 @@ def test_closing_during_training_exits_cleanly(window, qtbot, qtlog, shared_data
     tab.apply_settings({"dataset": "mnist", "data_dir": str(shared_data), "model": "lenet5",
                         "epochs": 50, "limit": 3000})
     qtbot.waitUntil(tab.start_button.isEnabled, timeout=60_000)
-    with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
     assert tab.is_training()
     began = time.monotonic()

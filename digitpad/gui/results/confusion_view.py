@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QWidget
 
+from digitpad.core.records import EpochEnd, Started
 from digitpad.gui.results.confusion_cells import (
     COUNTS_MAX_CLASSES,
     cell_colours,
@@ -61,6 +62,7 @@ class ConfusionMatrixView(QWidget):
         super().__init__(parent)
         self._matrix: np.ndarray | None = None
         self._names: list[str] = []
+        self._run: Started | None = None  # the training run whose epochs it shows
         self._fractions = np.zeros((0, 0))
         self._colours = np.zeros((0, 0, 3), dtype=np.uint8)
         self._widest_name = 0.0
@@ -83,6 +85,16 @@ class ConfusionMatrixView(QWidget):
         return QSize(420, 420)
 
     # --- data -----------------------------------------------------------------------------
+    def show_record(self, record: object) -> None:
+        """Take a training record: Started names the classes and the split scored, EpochEnd
+        brings its matrix."""
+        match record:
+            case Started():
+                self._run = record
+            case EpochEnd() if self._run is not None:
+                self.set_matrix(record.confusion, list(self._run.class_names),
+                                self._run.scored_on)
+
     def set_matrix(self, matrix: list[list[int]], class_names: list[str],
                    split: str = "validation") -> None:
         """Show `matrix` (rows: true class, columns: predicted) with the classes' names; `split`

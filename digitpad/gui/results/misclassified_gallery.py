@@ -6,7 +6,8 @@ or a class the model confuses badly). No torch here: images arrive as uint8 nump
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.core.records import EpochEnd, Misclassified, Started
 from digitpad.gui.canvas.image_io import array_to_qimage
 from digitpad.gui.widgets.plain_text import tooltip
 
@@ -48,13 +50,34 @@ def percent(confidence: float) -> str:
     return f"{100 * float(confidence):.1f}%"
 
 
-def caption(item: dict[str, Any], metrics: QFontMetrics | None = None, width: int = 0) -> str:
+def caption(item: Mistake, metrics: QFontMetrics | None = None, width: int = 0) -> str:
     """'true 4 → 9' and '97.3%' on two lines; with `metrics`, the names line is shortened
     (…) to `width` so that a long class name never pushes the percentage out of the tile."""
-    names = f"true {item['true_name']} → {item['predicted_name']}"
+    names = f"true {item.true_name} → {item.predicted_name}"
     if metrics is not None:
         names = metrics.elidedText(names, Qt.TextElideMode.ElideMiddle, width)
-    return f"{names}\n{percent(item['confidence'])}"
+    return f"{names}\n{percent(item.confidence)}"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A tile: a records.Misclassified with the names of its classes."""
+
+    image: np.ndarray  # uint8 (H, W) or (H, W, 3)
+    true: int
+    predicted: int
+    confidence: float
+    true_name: str
+    predicted_name: str
+
+    @classmethod
+    def named(cls, mistake: Misclassified, class_names: Sequence[str]) -> Mistake:
+        """`mistake` with its classes' names (the index itself where a name is missing)."""
+        def name(index: int) -> str:
+            return str(class_names[index]) if 0 <= index < len(class_names) else str(index)
+
+        return cls(mistake.image, mistake.true, mistake.predicted, mistake.confidence,
+                   name(mistake.true), name(mistake.predicted))
 
 
 class MisclassifiedGallery(QWidget):
@@ -65,6 +88,7 @@ class MisclassifiedGallery(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._images: list[np.ndarray] = []
+        self._class_names: Sequence[str] = ()
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
@@ -89,23 +113,32 @@ class MisclassifiedGallery(QWidget):
         self._stack.addWidget(self.list)
         self._stack.setCurrentWidget(self.empty)
 
-    def set_items(self, items: list[dict[str, Any]]) -> None:
-        """Show the mistakes of an epoch: dicts with image, true, predicted, true_name,
-        predicted_name and confidence (0..1). Sorted by confidence, at most MAX_SHOWN."""
-        ordered = sorted(items, key=lambda item: float(item["confidence"]), reverse=True)
+    def show_record(self, record: object) -> None:
+        """Take a training record: Started names the classes, EpochEnd brings its mistakes."""
+        match record:
+            case Started():
+                self._class_names = record.class_names
+            case EpochEnd():
+                self.set_items([Mistake.named(m, self._class_names)
+                                for m in record.misclassified])
+
+    def set_items(self, items: Sequence[Mistake]) -> None:
+        """Show the mistakes of an epoch, sorted by confidence (most confident first), at most
+        MAX_SHOWN."""
+        ordered = sorted(items, key=lambda item: float(item.confidence), reverse=True)
         self.list.setUpdatesEnabled(False)
         try:
             self.list.clear()
-            self._images = [np.asarray(item["image"]) for item in ordered[:MAX_SHOWN]]
+            self._images = [np.asarray(item.image) for item in ordered[:MAX_SHOWN]]
             metrics, width = self.list.fontMetrics(), self.list.gridSize().width() - 8
             for item in ordered[:MAX_SHOWN]:
-                widget_item = QListWidgetItem(QIcon(thumbnail(item["image"])),
+                widget_item = QListWidgetItem(QIcon(thumbnail(item.image)),
                                               caption(item, metrics, width))
                 widget_item.setData(Qt.ItemDataRole.UserRole, self.list.count())
                 widget_item.setToolTip(tooltip(  # class names are plain text
-                    f"True class: {item['true_name']} ({item['true']}); predicted: "
-                    f"{item['predicted_name']} ({item['predicted']}) with "
-                    f"{percent(item['confidence'])} confidence"))
+                    f"True class: {item.true_name} ({item.true}); predicted: "
+                    f"{item.predicted_name} ({item.predicted}) with "
+                    f"{percent(item.confidence)} confidence"))
                 widget_item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter
                                              | Qt.AlignmentFlag.AlignTop)
                 self.list.addItem(widget_item)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
+from digitpad.core.records import DataProgress, Paused, Step, Steps, Unit
 from digitpad.gui.widgets.plain_text import plain_label
 
 
@@ -24,18 +23,29 @@ def no_better_than_chance(accuracy: float, classes: int) -> bool:
     return accuracy <= chance + 0.1 * (1 - chance)
 
 
-def describe_step(progress: dict[str, Any]) -> str:
-    """'Epoch 2/12 · step 40/174 · 2,140 images/s · 1:23 left' from a progress dict."""
-    epochs = progress["total_steps"] // max(1, progress["steps_per_epoch"])
+def describe_step(step: Step, paused: bool = False) -> str:
+    """'Epoch 2/12 · step 40/174 · 2,140 images/s · 1:23 left' for a Step record (its time left
+    is train()'s own estimate, the one `digitpad train` shows)."""
+    epochs = step.total_steps // max(1, step.steps_per_epoch)
     parts = [
-        f"Epoch {progress['epoch']}/{epochs}",
-        f"step {progress['step']}/{progress['steps_per_epoch']}",
-        f"{progress['images_per_s']:,.0f} images/s",
+        f"Epoch {step.epoch}/{epochs}",
+        f"step {step.step}/{step.steps_per_epoch}",
+        f"{step.images_per_s:,.0f} images/s",
     ]
-    if progress.get("eta", -1) >= 0:
-        parts.append(f"{format_duration(progress['eta'])} left")
+    if step.eta >= 0:
+        parts.append(f"{format_duration(step.eta)} left")
     text = " · ".join(parts)
-    return f"Paused — {text}" if progress.get("paused") else text
+    return f"Paused — {text}" if paused else text
+
+
+def describe_data(update: DataProgress) -> str:
+    """'train-images-idx3-ubyte.gz: 1.2 of 9.9 MB' or 'loading images: 1,200 of 5,000'."""
+    done, total = update.done, update.total or 0
+    if update.unit is Unit.BYTES:
+        amount = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB"
+    else:
+        amount = f"{done:,} of {total:,}"
+    return f"{update.what}: {amount}"
 
 
 class TrainProgress(QWidget):
@@ -57,6 +67,7 @@ class TrainProgress(QWidget):
 
     def reset(self) -> None:
         """Back to empty."""
+        self._last_step: Step | None = None
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
@@ -66,25 +77,37 @@ class TrainProgress(QWidget):
         self.bar.setRange(0, 0)
         self.label.setText(text)
 
-    def show_data_progress(self, what: str, done: int, total: int) -> None:
-        """A download or a dataset being read: `done` of `total` (-1: unknown)."""
-        if total <= 0:
-            self.show_busy(what)
+    def show_record(self, record: object) -> None:
+        """Take a training record: DataProgress, Steps (the latest shown) or Paused."""
+        match record:
+            case DataProgress():
+                self.show_data_progress(record)
+            case Steps():
+                self.show_step(record.latest)
+            case Paused():
+                if self._last_step is not None:
+                    self.show_step(self._last_step, paused=True)
+                else:
+                    self.show_text("Paused")
+
+    def show_data_progress(self, update: DataProgress) -> None:
+        """A download or a dataset being read (its unit says what it counts)."""
+        if not update.total or update.total <= 0:
+            self.show_busy(update.what)
             return
         self.bar.setRange(0, 1000)
-        self.bar.setValue(int(1000 * done / total))
+        self.bar.setValue(int(1000 * update.done / update.total))
         self.bar.setFormat("%p%")
-        mb = total > 100_000  # bytes of a download rather than a count of images
-        amount = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if mb else f"{done:,} of {total:,}"
-        self.label.setText(f"{what}: {amount}")
+        self.label.setText(describe_data(update))
 
-    def show_step(self, progress: dict[str, Any]) -> None:
-        """A progress dict from the training run (see TrainingRun.progress)."""
-        total = max(1, int(progress["total_steps"]))
+    def show_step(self, step: Step, paused: bool = False) -> None:
+        """Where the run is, from a Step record."""
+        self._last_step = step
+        total = max(1, int(step.total_steps))
         self.bar.setRange(0, total)
-        self.bar.setValue(int(progress["global_step"]))
+        self.bar.setValue(int(step.global_step))
         self.bar.setFormat(f"%p% (step %v of {total:,})")
-        self.label.setText(describe_step(progress))
+        self.label.setText(describe_step(step, paused))
 
     def show_text(self, text: str) -> None:
         """A line of text under the bar, the bar unchanged."""

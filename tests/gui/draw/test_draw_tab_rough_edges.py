@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
+from digitpad.gui.results.misclassified_gallery import Mistake
 from tests.gui.helpers import draw_digit, shown_label, stroke
 
 
@@ -215,9 +216,9 @@ def test_the_brush_size_is_shown_as_a_number(window, qtbot):
 
 # --- 14 (and 7): mistake tiles ------------------------------------------------------------------
 
-def _mistake(shared_data: Path, true_name: str, predicted_name: str, confidence: float) -> dict:
-    return {"image": _mnist(shared_data, 3), "true": 3, "predicted": 5, "true_name": true_name,
-            "predicted_name": predicted_name, "confidence": confidence}
+def _mistake(shared_data: Path, true_name: str, predicted_name: str,
+             confidence: float) -> Mistake:
+    return Mistake(_mnist(shared_data, 3), 3, 5, confidence, true_name, predicted_name)
 
 
 def test_a_tile_says_what_its_tooltip_says_and_keeps_its_percentage(window, qtbot, shared_data):

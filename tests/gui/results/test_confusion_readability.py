@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QPainter
 
+from digitpad.core.records import EpochEnd
 from tests.gui.helpers import shown
 
 FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
@@ -157,9 +158,10 @@ def test_a_real_run_titles_the_matrix_with_its_split(tab, qtbot, shared_data: Pa
     values = {"dataset": "mnist", "data_dir": str(shared_data), "model": "softmax",
               "epochs": 1, "limit": 300, "batch_size": 32, "augment": False,
               "val_split": val_split}
-    with qtbot.waitSignal(tab.run.epochEnded, timeout=60_000) as ended:
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, EpochEnd)) as ended:
         tab.run.start(values, "split title")
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=30_000)
-    images = int(np.sum(ended.args[0]["confusion"]))
+    images = int(np.sum(ended.args[0].confusion))
     assert tab.confusion.title_text() == f"Confusion matrix — {split} ({images:,} images)"
     assert tab.confusion.cell_at(QPointF(tab.confusion.cell_rect(1, 1).center())) == (1, 1)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from digitpad.core.records import Misclassified
 from digitpad.gui.results.misclassified_gallery import (
     MAX_SHOWN,
     NONE_TEXT,
     THUMB,
     WAITING_TEXT,
     MisclassifiedGallery,
+    Mistake,
     thumbnail,
 )
 
 
-def mistake(true: int, predicted: int, confidence: float, rgb: bool = False) -> dict:
+def mistake(true: int, predicted: int, confidence: float, rgb: bool = False) -> Mistake:
     shape = (32, 32, 3) if rgb else (28, 28)
     image = np.random.default_rng(true * 100 + predicted).integers(0, 256, shape, dtype=np.uint8)
-    return {"image": image, "true": true, "predicted": predicted, "true_name": str(true),
-            "predicted_name": str(predicted), "confidence": confidence}
+    return Mistake.named(Misclassified(image, true, predicted, confidence),
+                         [str(i) for i in range(10)])
 
 
 @pytest.fixture
@@ -45,8 +49,7 @@ def test_most_confident_mistakes_come_first_with_captions(gallery):
 
 def test_names_are_used_in_captions(gallery):
     item = mistake(3, 5, 0.5)
-    item.update(true_name="cat", predicted_name="dog")
-    gallery.set_items([item])
+    gallery.set_items([replace(item, true_name="cat", predicted_name="dog")])
     assert gallery.captions() == ["true cat → dog\n50.0%"]
 
 

@@ -103,15 +103,19 @@ def test_refresh_redraws_only_when_something_changed(loss_chart, monkeypatch):
     assert calls == [1]
 
 
-def test_the_timer_redraws_a_dirty_chart_on_its_own_then_stops(loss_chart, accuracy_chart, qtbot):
-    assert not loss_chart.timer.isActive()
+def test_the_throttler_redraws_a_dirty_chart_on_its_own_then_stops(loss_chart, accuracy_chart,
+                                                                   qtbot):
+    triggered: list[int] = []
+    loss_chart.throttler.triggered.connect(lambda: triggered.append(1))
     loss_chart.append_steps([1, 2, 3], [1.0, 0.8, 0.7])
-    assert loss_chart.timer.isActive()
+    assert loss_chart.is_dirty() and len(plotted(loss_chart.curves["raw"])[0]) == 0
     qtbot.waitUntil(lambda: len(plotted(loss_chart.curves["raw"])[0]) == 3, timeout=2000)
-    assert not loss_chart.is_dirty() and not loss_chart.timer.isActive()
+    assert not loss_chart.is_dirty() and triggered == [1]
+    qtbot.wait(300)  # idle: no more redraws
+    assert triggered == [1]
     accuracy_chart.add_epoch(1, 0.5, 0.6)
     qtbot.waitUntil(lambda: plotted(accuracy_chart.curves["val"])[1] == [60.0], timeout=2000)
-    assert not accuracy_chart.timer.isActive()
+    assert not accuracy_chart.is_dirty()
 
 
 def test_reset_empties_the_charts(loss_chart, accuracy_chart):

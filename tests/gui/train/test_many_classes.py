@@ -168,29 +168,29 @@ def test_the_gallery_stays_capped_with_many_mistakes(qtbot):
     from digitpad.gui.results.misclassified_gallery import (
         MAX_SHOWN,
         MisclassifiedGallery,
+        Mistake,
         percent,
     )
 
     gallery = MisclassifiedGallery()
     qtbot.addWidget(gallery)
     rng = np.random.default_rng(1)
-    items = [{"image": rng.integers(0, 255, (28, 28), dtype=np.uint8), "true": i % N,
-              "predicted": (i + 7) % N, "true_name": f"class {i % N:04d}",
-              "predicted_name": f"class {(i + 7) % N:04d}", "confidence": float(rng.random())}
+    items = [Mistake(rng.integers(0, 255, (28, 28), dtype=np.uint8), i % N, (i + 7) % N,
+                     float(rng.random()), f"class {i % N:04d}", f"class {(i + 7) % N:04d}")
              for i in range(3000)]
     start = time.perf_counter()
     gallery.set_items(items)
     took = time.perf_counter() - start
     assert gallery.count() == MAX_SHOWN
-    confident = sorted(items, key=lambda item: item["confidence"], reverse=True)[:MAX_SHOWN]
+    confident = sorted(items, key=lambda item: item.confidence, reverse=True)[:MAX_SHOWN]
     # the most confident mistakes, in order: a tile's name line may be shortened (…) to fit,
     # its percentage and its tooltip never are
     assert [c.splitlines()[-1] for c in gallery.captions()] == [
-        percent(item["confidence"]) for item in confident]
+        percent(item.confidence) for item in confident]
     first = gallery.list.item(0).toolTip()
     best = confident[0]
-    assert f"True class: {best['true_name']} ({best['true']})" in first
-    assert f"predicted: {best['predicted_name']} ({best['predicted']})" in first
+    assert f"True class: {best.true_name} ({best.true})" in first
+    assert f"predicted: {best.predicted_name} ({best.predicted})" in first
     assert took < GUARD_S, f"guard: {len(items)} mistakes took {took:.2f} s"
 
 

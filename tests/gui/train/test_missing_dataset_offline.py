@@ -10,6 +10,8 @@ import urllib.error
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from digitpad.core.records import Started
+
 
 def test_offline_missing_dataset_then_choosing_the_folder_starts_at_once(tab, qtbot, tmp_path,
                                                                          monkeypatch,
@@ -32,7 +34,8 @@ def test_offline_missing_dataset_then_choosing_the_folder_starts_at_once(tab, qt
     button = tab.messages.action_button()
     assert button.isVisible() and button.text() == "Choose folder…"
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(shared_data))
-    with qtbot.waitSignal(tab.run.started, timeout=60_000):  # no second press of Start
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,  # no second press of Start
+                          check_params_cb=lambda r: isinstance(r, Started)):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(tab.run.ended, timeout=60_000):
         qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from digitpad.core.records import Steps
+
 
 def _answer_when_asked(qtbot, button: QMessageBox.StandardButton, seen: dict) -> None:  # noqa: ANN001
     """Once the question box is up, click `button` on it with the mouse (from inside its loop)."""
@@ -34,7 +36,8 @@ def _start_full_mnist(window, qtbot, shared_data: Path, **changes: object):  # n
     qtbot.waitUntil(tab.start_button.isEnabled, timeout=60_000)
     tab.apply_settings({"dataset": "mnist", "data_dir": str(shared_data), "model": "digitnet",
                         "save_name": "quit test", **changes})
-    with qtbot.waitSignal(tab.run.progress, timeout=120_000):
+    with qtbot.waitSignal(tab.run.record, timeout=120_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     return tab
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
+from digitpad.core.records import Finished, Steps
+
 
 def quick(shared_data: Path, **changes: object) -> dict:
     values = {"dataset": "mnist", "data_dir": str(shared_data), "model": "lenet5",
@@ -36,7 +38,8 @@ def test_the_form_lists_every_model_and_only_usable_devices(tab):
 def test_a_short_run_fills_the_charts_and_saves_the_model(tab, qtbot, shared_data, library):
     tab.apply_settings(quick(shared_data))
     with qtbot.waitSignal(tab.modelSaved, timeout=120_000) as saved:
-        with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+        with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                              check_params_cb=lambda r: isinstance(r, Steps)):
             tab.start_button.click()
         assert not tab.form.isEnabled() and tab.stop_button.isEnabled()
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=10_000)
@@ -60,20 +63,23 @@ def test_a_short_run_fills_the_charts_and_saves_the_model(tab, qtbot, shared_dat
 def test_stop_ends_the_run_within_a_batch_and_keeps_the_weights(tab, qtbot, shared_data):
     tab.apply_settings(quick(shared_data, epochs=20, limit=6000))
     shown: list[int] = []
-    tab.run.progress.connect(lambda values: shown.append(values["global_step"]))
-    with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+    tab.run.record.connect(lambda r: isinstance(r, Steps) and shown.append(r.latest.global_step))
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
-    with qtbot.waitSignal(tab.run.finished, timeout=30_000) as finished:
+    with qtbot.waitSignal(tab.run.record, timeout=30_000,
+                          check_params_cb=lambda r: isinstance(r, Finished)) as finished:
         tab.stop_button.click()
-    assert finished.args[0]["reason"] == "stopped"
+    assert finished.args[0].reason == "stopped"
     assert shown[-1] <= shown[0] + 5  # a batch or two more, not the rest of the epoch
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=5_000)
-    assert Path(finished.args[0]["saved"]).is_file()
+    assert Path(finished.args[0].saved).is_file()
 
 
 def test_pause_holds_and_resume_carries_on(tab, qtbot, shared_data):
     tab.apply_settings(quick(shared_data, limit=3000))
-    with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
     tab.pause_button.click()
     qtbot.waitUntil(lambda: tab.progress.label.text().startswith("Paused"), timeout=10_000)
@@ -81,9 +87,10 @@ def test_pause_holds_and_resume_carries_on(tab, qtbot, shared_data):
     assert tab.pause_button.text().replace("&", "") == "Resume"
     qtbot.wait(300)  # nothing moves while paused
     assert tab.progress.value() == held and tab.is_training()
-    with qtbot.waitSignal(tab.run.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(tab.run.record, timeout=120_000,
+                          check_params_cb=lambda r: isinstance(r, Finished)) as finished:
         tab.pause_button.click()
-    assert finished.args[0]["reason"] == "completed"
+    assert finished.args[0].reason == "completed"
 
 
 def test_a_missing_dataset_offers_to_choose_the_folder(tab, qtbot, tmp_path, monkeypatch,

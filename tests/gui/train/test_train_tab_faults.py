@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox
 
+from digitpad.core.records import DataProgress, Finished, Started, Steps
 from digitpad.gui.main_window import MainWindow
 from tests.gui.train.test_train_tab import quick
 
@@ -29,7 +30,8 @@ def test_stop_straight_after_start(tab, qtbot, shared_data):
 
 def test_stop_while_paused_ends_the_run(tab, qtbot, shared_data):
     tab.apply_settings(quick(shared_data, epochs=20, limit=6000))
-    with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
     tab.pause_button.click()
     qtbot.waitUntil(lambda: tab.progress.label.text().startswith("Paused"), timeout=10_000)
@@ -41,7 +43,7 @@ def test_stop_while_paused_ends_the_run(tab, qtbot, shared_data):
 def test_clicking_start_twice_starts_one_run(tab, qtbot, shared_data):
     tab.apply_settings(quick(shared_data))
     started: list = []
-    tab.run.started.connect(started.append)
+    tab.run.record.connect(lambda r: isinstance(r, Started) and started.append(r))
     with qtbot.waitSignal(tab.run.ended, timeout=120_000):
         tab.start_button.click()
         tab.start_button.click()  # a double click: the second lands on a disabled button
@@ -72,7 +74,8 @@ def _close_quickly(window, qtlog) -> None:
 def test_closing_the_window_while_paused(window, qtbot, qtlog, shared_data):
     tab = window.train_tab
     tab.apply_settings(quick(shared_data, epochs=20, limit=6000))
-    with qtbot.waitSignal(tab.run.progress, timeout=60_000):
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
     tab.pause_button.click()
     qtbot.waitUntil(lambda: tab.progress.label.text().startswith("Paused"), timeout=10_000)
@@ -102,7 +105,8 @@ def test_closing_the_window_while_a_dataset_downloads(window, qtbot, qtlog, tmp_
     empty.mkdir()
     tab = window.train_tab
     tab.apply_settings(quick(shared_data, data_dir=str(empty)))
-    with qtbot.waitSignal(tab.run.dataProgress, timeout=30_000):
+    with qtbot.waitSignal(tab.run.record, timeout=30_000,
+                          check_params_cb=lambda r: isinstance(r, DataProgress)):
         tab.start_button.click()
     _close_quickly(window, qtlog)
     assert not list(empty.rglob("*.part"))
@@ -116,6 +120,7 @@ def test_a_settings_file_asking_for_cuda_on_a_machine_without_it(tab, qtbot, sha
     tab.apply_settings(quick(shared_data, device="cuda"))
     assert "CUDA GPU is not available here" in tab.messages.text()
     assert tab.messages.isVisible()
-    with qtbot.waitSignal(tab.run.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(tab.run.record, timeout=120_000,
+                          check_params_cb=lambda r: isinstance(r, Finished)) as finished:
         tab.start_button.click()
-    assert finished.args[0]["reason"] == "completed"
+    assert finished.args[0].reason == "completed"

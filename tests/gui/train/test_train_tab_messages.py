@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from digitpad.core.records import Started
+
 
 def test_a_missing_dataset_is_never_called_started(tab, qtbot, tmp_path):
     said: list[str] = []
@@ -24,7 +26,8 @@ def test_a_real_start_is_called_started(tab, qtbot, shared_data):
     tab.status.connect(said.append)
     tab.apply_settings({"dataset": "mnist", "data_dir": str(shared_data), "model": "mlp",
                         "epochs": 1, "limit": 1000, "save_name": "messages"})
-    with qtbot.waitSignal(tab.run.started, timeout=60_000):
+    with qtbot.waitSignal(tab.run.record, timeout=60_000,
+                          check_params_cb=lambda r: isinstance(r, Started)):
         qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     assert "Training started" in said
     with qtbot.waitSignal(tab.run.ended, timeout=60_000):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from digitpad.gui.workers.training_worker import TrainingRun
+from digitpad.core.records import Finished, Steps
+from digitpad.gui.workers.training_worker import TrainingWorker
 from tests.gui.train.test_train_tab import quick
 
 
@@ -34,7 +35,7 @@ def test_a_library_that_cannot_take_files_is_refused_before_training(tab, qtbot,
     monkeypatch.setenv("DIGITPAD_MODEL_DIR", str(not_a_folder))
     tab.apply_settings(_settings(shared_data))
     steps: list = []
-    tab.run.steps.connect(lambda s, _losses: steps.extend(s))
+    tab.run.record.connect(lambda r: isinstance(r, Steps) and steps.extend(r.steps))
     with qtbot.waitSignal(tab.run.ended, timeout=60_000):
         tab.start_button.click()
     assert steps == []  # no training time spent on a run that could not be saved
@@ -48,12 +49,12 @@ def test_a_save_that_fails_at_the_end_is_kept_elsewhere_and_said(tab, qtbot, sha
     tab.apply_settings(_settings(shared_data, epochs=2, limit=1000, batch_size=8,
                                  save_name="late"))
 
-    def library_goes_away(_values: dict) -> None:
+    def library_goes_away(_record: object) -> None:
         if library.is_dir():  # the check before training passed: now it cannot take files
             shutil.rmtree(library)
             library.write_text("a file where the library was")
 
-    tab.run.progress.connect(library_goes_away)
+    tab.run.record.connect(library_goes_away)
     with qtbot.waitSignal(tab.modelSaved, timeout=120_000) as saved:
         tab.start_button.click()
     path = Path(saved.args[0])
@@ -66,12 +67,12 @@ def test_a_save_that_fails_at_the_end_is_kept_elsewhere_and_said(tab, qtbot, sha
 
 
 def test_two_runs_saving_under_one_name_at_once_keep_both(qtbot, shared_data, library):
-    runs = [TrainingRun(), TrainingRun()]
+    runs = [TrainingWorker(), TrainingWorker()]
     saved: list[str] = []
     values = {"dataset": "mnist", "data_dir": str(shared_data), "model": "softmax", "epochs": 1,
               "limit": 300, "batch_size": 8, "augment": False}
     for run in runs:
-        run.finished.connect(lambda result: saved.append(result["saved"]))
+        run.record.connect(lambda r: isinstance(r, Finished) and saved.append(r.saved))
     with qtbot.waitSignals([run.ended for run in runs], timeout=120_000):
         for run in runs:
             run.start(values, "same name")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from digitpad.gui.results.misclassified_gallery import Mistake
 from tests.gui.helpers import draw_digit, open_main_window
 
 BUNDLED = Path(__file__).resolve().parents[3] / "resources" / "models" / "digits.pt"
@@ -117,9 +118,8 @@ def test_names_from_files_on_the_train_tab_are_never_rendered(qtbot, tab, pictur
     assert tab.messages.isVisible()
     names = [f'<img src="{picture}">{i}' for i in range(3)]
     tab.confusion.set_matrix([[3, 1, 0], [0, 4, 0], [1, 0, 2]], names)  # as after an epoch
-    tab.gallery.set_items([{"image": np.zeros((28, 28), np.uint8), "true": 0, "predicted": 1,
-                            "true_name": names[0], "predicted_name": names[1],
-                            "confidence": 0.9}])
+    tab.gallery.set_items([Mistake(np.zeros((28, 28), np.uint8), 0, 1, 0.9, names[0],
+                                   names[1])])
     tab.details.setCurrentWidget(tab.confusion)
     qtbot.waitExposed(tab.confusion)
     pos = tab.confusion.cell_rect(0, 1).center().toPoint()

@@ -1,4 +1,4 @@
-"""TrainingRun: real short runs on a small real MNIST subset, driven through its signals."""
+"""TrainingWorker: real short runs on a small real MNIST subset, driven through its signals."""
 
 from __future__ import annotations
 
@@ -11,42 +11,48 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad.gui.workers.training_worker import TrainingRun
+from digitpad.core.records import (
+    EpochEnd,
+    Finished,
+    Notice,
+    Paused,
+    Started,
+    Step,
+    Steps,
+)
+from digitpad.gui.workers.training_worker import FailureKind, TrainingWorker
 
 
 class Recorder:
-    """Collects everything a TrainingRun reports."""
+    """Collects everything a TrainingWorker reports: the records, by type."""
 
-    def __init__(self, run: TrainingRun) -> None:
-        self.progress: list[dict] = []
-        self.progress_times: list[float] = []
-        self.steps: list[int] = []
-        self.losses: list[float] = []
-        self.epochs: list[dict] = []
-        self.started: list[list] = []
-        self.notices: list[str] = []
-        self.finished: list[dict] = []
-        self.failed: list[str] = []
-        run.progress.connect(self._on_progress)
-        run.steps.connect(self._on_steps)
-        run.epochEnded.connect(self.epochs.append)
-        run.started.connect(self.started.append)
-        run.notice.connect(self.notices.append)
-        run.finished.connect(self.finished.append)
-        run.failed.connect(self.failed.append)
+    def __init__(self, run: TrainingWorker) -> None:
+        self.records: list[object] = []
+        self.batch_times: list[float] = []
+        self.failed: list[tuple[str, str]] = []
+        run.record.connect(self._on_record)
+        run.failed.connect(lambda message, kind: self.failed.append((message, kind)))
 
-    def _on_progress(self, values: dict) -> None:
-        self.progress.append(values)
-        self.progress_times.append(time.monotonic())
+    def _on_record(self, record: object) -> None:
+        self.records.append(record)
+        if isinstance(record, Steps):
+            self.batch_times.append(time.monotonic())
 
-    def _on_steps(self, steps: list, losses: list) -> None:
-        self.steps += steps
-        self.losses += losses
+    def of(self, kind: type) -> list:
+        return [r for r in self.records if isinstance(r, kind)]
+
+    @property
+    def steps(self) -> list[Step]:
+        return [step for batch in self.of(Steps) for step in batch.steps]
+
+    @property
+    def finished(self) -> list[Finished]:
+        return self.of(Finished)
 
 
 @pytest.fixture
 def run(qtbot):
-    training = TrainingRun()
+    training = TrainingWorker()
     yield training
     training.stop()
     assert training.wait(10_000)
@@ -65,58 +71,94 @@ def test_short_run_reports_every_loss_throttled_and_saves(qtbot, run, shared_dat
         run.start(config(shared_data), "tiny softmax")
     wall = time.monotonic() - began
     assert not seen.failed
-    assert seen.started == [[str(i) for i in range(10)]]
-    last = seen.progress[-1]
-    total = last["total_steps"]
-    assert total == last["global_step"] == 540 // 4
-    assert seen.steps == list(range(1, total + 1))  # every loss arrives, in order
-    assert len(seen.losses) == total and all(np.isfinite(seen.losses))
-    assert len(seen.progress) <= 20 * wall + 5, (len(seen.progress), wall)
-    gaps = np.diff(seen.progress_times)
+    (started,) = seen.of(Started)
+    assert started.class_names == tuple(str(i) for i in range(10))
+    assert (started.train_size, started.val_size) == (540, 60) and started.parameters == 7850
+    steps = seen.steps
+    total = steps[-1].total_steps
+    assert total == steps[-1].global_step == 540 // 4
+    assert [s.global_step for s in steps] == list(range(1, total + 1))  # every loss, in order
+    assert all(np.isfinite([s.loss for s in steps]))
+    batches = seen.of(Steps)
+    assert len(batches) <= 20 * wall + 5, (len(batches), wall)
+    gaps = np.diff(seen.batch_times)
     assert len(gaps) == 0 or np.median(gaps) >= 0.02  # batched, not one signal per batch
-    (epoch,) = seen.epochs
-    assert len(epoch["confusion"]) == 10 and sum(map(sum, epoch["confusion"])) == 60
-    assert epoch["class_names"] == seen.started[0]
-    for item in epoch["misclassified"]:
-        assert item["image"].dtype == np.uint8 and item["image"].shape == (28, 28)
-        assert item["true_name"] == str(item["true"]) and item["true"] != item["predicted"]
+    (epoch,) = seen.of(EpochEnd)
+    assert len(epoch.confusion) == 10 and sum(map(sum, epoch.confusion)) == 60
+    for item in epoch.misclassified:  # numpy arrays straight from the core, no bytes
+        assert item.image.dtype == np.uint8 and item.image.shape == (28, 28)
+        assert item.true != item.predicted
+    order = [type(r) for r in seen.records if not isinstance(r, Notice)]
+    assert order[0] is Started and order[-2:] == [EpochEnd, Finished]
     (done,) = seen.finished
-    assert done["reason"] == "completed" and "test_accuracy" in done["metrics"]
-    saved = Path(done["saved"])
+    assert done.reason == "completed" and "test_accuracy" in done.metrics
+    assert done.model is None  # no torch object crosses to the GUI thread
+    saved = Path(done.saved)
     assert saved.parent == library and saved.name == "tiny-softmax.pt" and saved.is_file()
     assert not run.is_running() and run.wait(0)
 
 
+def test_the_records_are_the_ones_train_yields(qtbot, run, shared_data, library, monkeypatch):
+    """Nothing added on the way: the Step records (with train()'s own time left, the one
+    `digitpad train` prints) and the EpochEnd are the very objects train() yielded."""
+    from digitpad.core import training
+
+    real_train, yielded = training.train, []
+
+    def spying_train(*args, **kwargs):
+        for record in real_train(*args, **kwargs):
+            yielded.append(record)
+            yield record
+
+    monkeypatch.setattr(training, "train", spying_train)
+    seen = Recorder(run)
+    with qtbot.waitSignal(run.ended, timeout=60_000):
+        run.start(config(shared_data), "same records")
+    made = [r for r in yielded if isinstance(r, Step)]
+    assert len(seen.steps) == len(made) and all(a is b for a, b in zip(seen.steps, made))
+    assert all(s.eta >= 0 for s in seen.steps)
+    assert seen.of(EpochEnd)[0] is next(r for r in yielded if isinstance(r, EpochEnd))
+
+
 def test_stop_ends_the_run_within_a_batch(qtbot, run, shared_data, library):
     seen = Recorder(run)
-    run.progress.connect(lambda _values: run.stop())
+    run.record.connect(lambda record: run.stop() if isinstance(record, Steps) else None)
     with qtbot.waitSignal(run.ended, timeout=60_000):
         run.start(config(shared_data, model="lenet5", batch_size=8), "stopped")
     (done,) = seen.finished
-    assert done["reason"] == "stopped"
-    # The stop was requested on the first progress signal: at most a few batches ran after it.
-    assert seen.progress[-1]["global_step"] <= seen.progress[0]["global_step"] + 3
-    assert seen.steps[-1] < seen.progress[-1]["total_steps"]
-    assert Path(done["saved"]).is_file()  # the weights after those batches are still kept
+    assert done.reason == "stopped"
+    # The stop was requested on the first Steps: at most a few batches ran after it.
+    first, last = seen.of(Steps)[0].latest, seen.steps[-1]
+    assert last.global_step <= first.global_step + 3
+    assert last.global_step < last.total_steps
+    assert Path(done.saved).is_file()  # the weights after those batches are still kept
 
 
-def test_pause_holds_the_loop_and_resume_finishes(qtbot, run, shared_data, library):
+def test_pause_is_acknowledged_holds_the_loop_and_resume_finishes(qtbot, run, shared_data,
+                                                                  library):
     seen = Recorder(run)
-    run.progress.connect(lambda values: run.pause() if len(seen.progress) == 1 else None)
+    run.record.connect(lambda record: run.pause() if len(seen.of(Steps)) == 1
+                       and isinstance(record, Steps) else None)
     run.start(config(shared_data, model="lenet5", batch_size=8), "paused")
-    # The worker flushes the step it was on when it notices the pause, marked "paused".
-    qtbot.waitUntil(lambda: bool(seen.progress) and seen.progress[-1]["paused"], timeout=60_000)
-    assert run.is_paused() and run.is_running()
+    # train() yields Paused when the pause takes effect, after the steps before it
+    with qtbot.waitSignal(run.record, timeout=60_000,
+                          check_params_cb=lambda record: isinstance(record, Paused)):
+        pass
+    (paused,) = seen.of(Paused)
+    assert isinstance(seen.records[-1], Paused) and run.is_paused() and run.is_running()
+    assert paused.global_step == seen.steps[-1].global_step
     held = len(seen.steps)
     qtbot.wait(300)
-    assert len(seen.steps) == held and seen.progress[-1]["paused"]
+    assert len(seen.steps) == held and isinstance(seen.records[-1], Paused)
     with qtbot.waitSignal(run.ended, timeout=60_000):
         run.resume()
-    assert seen.finished[0]["reason"] == "completed"
-    assert seen.steps == list(range(1, seen.progress[-1]["total_steps"] + 1))
+    assert seen.finished[0].reason == "completed"
+    total = seen.steps[-1].total_steps
+    assert [s.global_step for s in seen.steps] == list(range(1, total + 1))
 
 
-def test_missing_dataset_fails_with_the_folder_named(qtbot, run, tmp_path, library, monkeypatch):
+def test_a_missing_dataset_fails_once_with_the_folder_named(qtbot, run, tmp_path, library,
+                                                           monkeypatch):
     from digitpad.core import datasets
     from digitpad.core.download import DownloadError
 
@@ -127,10 +169,10 @@ def test_missing_dataset_fails_with_the_folder_named(qtbot, run, tmp_path, libra
     empty = tmp_path / "empty"
     empty.mkdir()
     seen = Recorder(run)
-    with qtbot.waitSignal(run.datasetFailed, timeout=30_000):
-        with qtbot.waitSignal(run.ended, timeout=30_000):
-            run.start({"dataset": "mnist", "data_dir": str(empty), "model": "softmax"}, "x")
-    (message,) = seen.failed
+    with qtbot.waitSignal(run.ended, timeout=30_000):
+        run.start({"dataset": "mnist", "data_dir": str(empty), "model": "softmax"}, "x")
+    ((message, kind),) = seen.failed  # one failure, saying it is the data
+    assert kind == FailureKind.DATASET
     assert str(empty) in message and "no network" in message
     assert not seen.finished and not list(library.glob("*.pt"))
 
@@ -139,7 +181,8 @@ def test_bad_settings_fail_in_one_sentence(qtbot, run, shared_data):
     seen = Recorder(run)
     with qtbot.waitSignal(run.ended, timeout=30_000):
         run.start(config(shared_data, lr=-1.0), "x")
-    assert seen.failed == ["The learning rate must be a positive number, not -1.0."]
+    assert seen.failed == [("The learning rate must be a positive number, not -1.0.",
+                            FailureKind.SETTINGS)]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
