@@ -8,76 +8,21 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import os
 import sys
 from collections.abc import Sequence
 
 from digitpad import __version__
+from digitpad.cli_args import (
+    add_data_args,
+    count,
+    fraction,
+    positive_float,
+    positive_int,
+    seed,
+)
 from digitpad.core.errors import DigitpadError
-
-
-def _key_value(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {_quoted(text)}")
-    return key.strip(), value.strip()
-
-
-def _finite_float(text: str) -> float:
-    """A number other than NaN or infinity (float() accepts 'nan' and 'inf')."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, not {_quoted(text)}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = _finite_float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {_quoted(text)}")
-    return value
-
-
-def _quoted(text: str) -> str:
-    from digitpad.core.safe_text import printable
-
-    return printable(repr(text), 80)
-
-
-def _whole_number(text: str, minimum: int, maximum: int | None = None) -> int:
-    try:
-        value = int(text)
-    except ValueError:  # also past Python's 4300-digit limit
-        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a whole number") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {_quoted(text)}")
-    if maximum is not None and value > maximum:
-        raise argparse.ArgumentTypeError(f"must be at most {maximum}, not {_quoted(text)}")
-    return value
-
-
-def _seed(text: str) -> int:
-    return _whole_number(text, 0, 2**64 - 1)  # torch's generators take 64 bits
-
-
-def _positive_int(text: str) -> int:
-    return _whole_number(text, 1)
-
-
-def _add_data_args(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument(
-        "--dataset", required=required, default=None if required else "mnist",
-        help="mnist, fashion-mnist, a folder of IDX files, or a class-per-folder image dataset",
-    )
-    p.add_argument(
-        "--data-dir", help="where datasets are looked for and downloaded "
-        "(default: $DIGITPAD_DATA_DIR, else the per-user data folder)",
-    )
-    p.add_argument("--limit", type=_positive_int, help="use at most this many images (quick runs)")
+from digitpad.train_args import TRAIN_HELP, add_train_arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,41 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add digitpad to this user's application menu (Linux) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("train", help="train a model and save it", description="Train a model.")
-    _add_data_args(p, required=False)
-    p.add_argument("--model", default="digitnet", help="architecture (see 'digitpad models')")
-    p.add_argument("--option", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
-                   help="model option, e.g. activation=tanh for mlp or input_size=8 for cnn")
-    p.add_argument("--optimizer", help="sgd, adam, adamw, adadelta, adagrad, adamax, asgd, "
-                   "rmsprop, rprop or lbfgs (default: the model's recipe)")
-    p.add_argument("--lr", type=_positive_float, help="learning rate (default: the model's)")
-    p.add_argument("--batch-size", type=_positive_int)
-    p.add_argument("--epochs", type=_positive_int)
-    p.add_argument("--scheduler", choices=["none", "step", "onecycle"])
-    p.add_argument("--step-size", type=_positive_int, help="epochs between StepLR decays")
-    p.add_argument("--gamma", type=_positive_float, help="StepLR decay factor")
-    p.add_argument("--momentum", type=_finite_float)
-    p.add_argument("--weight-decay", type=_finite_float)
-    p.add_argument("--loss", choices=["auto", "ce", "nll"], default="auto")
-    p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    p.add_argument("--seed", type=_seed, default=0)
-    p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
-    p.add_argument("--threads", type=_count, default=0, help="CPU threads (0: torch's default)")
-    p.add_argument("--val-split", type=_finite_float, default=0.1,
-                   help="fraction of training images held out for validation (0: use the test set)")
-    p.add_argument("--image-size", type=_positive_int, help="image side for image folders")
-    p.add_argument("--out", help="file to save to (default: a new file in the model library)")
+    p = sub.add_parser("train", help="train a model and save it", description=TRAIN_HELP)
+    add_train_arguments(p)
 
     p = sub.add_parser("eval", help="accuracy of a model on a dataset's test split",
                        description="Evaluate a model on the test split of a dataset.")
     p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
-    _add_data_args(p, required=True)
+    add_data_args(p, required=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("predict", help="recognise images", description="Recognise image files.")
     p.add_argument("images", nargs="+", metavar="IMAGE")
     p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
-    p.add_argument("--top", type=_positive_int, default=3, help="how many classes to show")
+    p.add_argument("--top", type=positive_int, default=3, help="how many classes to show")
     p.add_argument("--json", action="store_true", help="print a JSON list")
 
     p = sub.add_parser("models", help="list the models digitpad knows",
@@ -137,17 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_bench_parsers(sub)
     return parser
-
-
-def _fraction(text: str) -> float:
-    value = _positive_float(text)
-    if value > 1:
-        raise argparse.ArgumentTypeError(f"must be at most 1 (0.99 means 99%), not {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    return _whole_number(text, 0)
 
 
 def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
@@ -159,8 +71,8 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                          "pens and slants) on the real canvas with mouse events and reports the "
                          "model's accuracy per digit.")
     b.add_argument("--model", help="model file or name (default: the bundled digit model)")
-    b.add_argument("--per-digit", type=_positive_int, default=100, help="cases per digit")
-    b.add_argument("--seed", type=_seed, default=0)
+    b.add_argument("--per-digit", type=positive_int, default=100, help="cases per digit")
+    b.add_argument("--seed", type=seed, default=0)
     b.add_argument("--save-failures", metavar="DIR", help="save what the model saw when wrong")
     b.add_argument("--json", action="store_true")
     b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
@@ -170,9 +82,9 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                    "folder of IDX files, or a class-per-folder image dataset (e.g. 1000 classes)")
     b.add_argument("--data-dir", help="folder with mnist/ (default: as for train)")
     b.add_argument("--model", default="digitnet")
-    b.add_argument("--epochs", type=_positive_int, default=1)
-    b.add_argument("--limit", type=_positive_int, default=8000, help="training images used")
-    b.add_argument("--timeout", type=_positive_float, default=300,
+    b.add_argument("--epochs", type=positive_int, default=1)
+    b.add_argument("--limit", type=positive_int, default=8000, help="training images used")
+    b.add_argument("--timeout", type=positive_float, default=300,
                    help="stop the GUI run after this many seconds")
     b.add_argument("--json", action="store_true")
 
@@ -181,15 +93,15 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                          "MNIST recipe on the same images until each reaches --target accuracy "
                          "on the MNIST test set (scored every epoch, not timed).")
     b.add_argument("--data-dir", help="folder with mnist/ (default: as for train)")
-    b.add_argument("--target", type=_fraction, default=0.99, help="test accuracy to reach")
-    b.add_argument("--max-epochs", type=_positive_int, default=15,
+    b.add_argument("--target", type=fraction, default=0.99, help="test accuracy to reach")
+    b.add_argument("--max-epochs", type=positive_int, default=15,
                    help="stop each recipe after this many epochs (digitpad's stops at its "
                    "recipe's 8 anyway)")
-    b.add_argument("--max-seconds", type=_positive_float, default=3600,
+    b.add_argument("--max-seconds", type=positive_float, default=3600,
                    help="stop each recipe after this much training time")
-    b.add_argument("--limit", type=_positive_int,
+    b.add_argument("--limit", type=positive_int,
                    help="use only the first N training and test images (quick runs)")
-    b.add_argument("--threads", type=_count, default=0, help="CPU threads (0: one per core)")
+    b.add_argument("--threads", type=count, default=0, help="CPU threads (0: one per core)")
     b.add_argument("--json", action="store_true")
 
     b = bench.add_parser("models", help="training images/s of every architecture",
@@ -197,10 +109,10 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                          "inputs of its size (resnet18 gets a tenth of the steps).")
     b.add_argument("--models", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
                    help="comma-separated names (default: all)")
-    b.add_argument("--batch-size", type=_positive_int, default=128)
-    b.add_argument("--steps", type=_positive_int, default=20, help="timed steps per model")
-    b.add_argument("--warmup", type=_count, default=3, help="untimed steps first")
-    b.add_argument("--threads", type=_count, default=0, help="CPU threads (0: one per core)")
+    b.add_argument("--batch-size", type=positive_int, default=128)
+    b.add_argument("--steps", type=positive_int, default=20, help="timed steps per model")
+    b.add_argument("--warmup", type=count, default=3, help="untimed steps first")
+    b.add_argument("--threads", type=count, default=0, help="CPU threads (0: one per core)")
     b.add_argument("--json", action="store_true")
 
     b = bench.add_parser("latency", help="drawing to probabilities: predictor and window",
@@ -209,9 +121,9 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--model", help="a model file or name (default: the bundled digits model, "
                    "else a stand-in trained on MNIST for a few seconds)")
     b.add_argument("--data-dir", help="MNIST for the stand-in model (default: as for train)")
-    b.add_argument("--calls", type=_positive_int, default=500, help="predictor calls timed")
-    b.add_argument("--moves", type=_positive_int, default=200, help="mouse moves timed")
-    b.add_argument("--image-size", type=_positive_int, default=280,
+    b.add_argument("--calls", type=positive_int, default=500, help="predictor calls timed")
+    b.add_argument("--moves", type=positive_int, default=200, help="mouse moves timed")
+    b.add_argument("--image-size", type=positive_int, default=280,
                    help="side of the drawn image given to the predictor")
     b.add_argument("--no-gui", action="store_true", help="skip the window measurement")
     b.add_argument("--json", action="store_true")
@@ -221,8 +133,8 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
                          "and reports the median times to the window and to the model.")
     b.add_argument("--model", help="as for latency")
     b.add_argument("--data-dir", help="MNIST for the stand-in model (default: as for train)")
-    b.add_argument("--runs", type=_positive_int, default=5)
-    b.add_argument("--timeout", type=_positive_float, default=60, help="seconds per run")
+    b.add_argument("--runs", type=positive_int, default=5)
+    b.add_argument("--timeout", type=positive_float, default=60, help="seconds per run")
     b.add_argument("--executable", help="start this instead of 'python -m digitpad', e.g. a "
                    "standalone bundle's packaging/dist/digitpad/digitpad")
     b.add_argument("--json", action="store_true")

@@ -8,6 +8,7 @@ import shlex
 import signal
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -56,31 +57,26 @@ def _shown(text: str) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """`digitpad train`: train with a tqdm bar per epoch, save the best weights.
+    """`digitpad train`: train with a tqdm bar per epoch, save the best weights (and the
+    resume state, unless --no-resume-state); --resume FILE goes on from a saved run.
 
     The save target is checked before training. Ctrl+C or SIGTERM stops after the batch, saves
     the best weights and exits 130 or 143; a second one aborts. A save that fails at the end
     goes to a fallback folder (saving.save_run), so a finished run is never lost.
     """
-    from digitpad.core.config import TrainConfig
+    from digitpad.train_args import train_run
+
+    config, resume = train_run(args)  # first: a flag --resume refuses is told before torch loads
     from digitpad.core.control import TrainControl
     from digitpad.core.paths import model_library_dir
     from digitpad.core.records import EpochEnd, Finished, Notice, Step
     from digitpad.core.saving import check_writable, safe_stem, save_run
     from digitpad.core.training import train
 
-    config = TrainConfig(
-        dataset=args.dataset, model=args.model, model_options=dict(args.option),
-        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
-        scheduler=args.scheduler, step_size=args.step_size, gamma=args.gamma,
-        momentum=args.momentum, weight_decay=args.weight_decay, loss=args.loss,
-        augment=not args.no_augment, seed=args.seed, device=args.device, threads=args.threads,
-        val_split=args.val_split, image_size=args.image_size, data_dir=args.data_dir,
-        limit=args.limit,
-    ).resolved()
     out = Path(args.out) if args.out else None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = safe_stem(out.stem if out else f"{config.model}-{Path(config.dataset).name}-{stamp}")
+    default = f"{config.model}-{Path(config.dataset).name}-{stamp}"
+    name = safe_stem(out.stem if out else Path(args.resume).stem if resume else default)
     library = model_library_dir()
     check_writable(out or library / f"{name}-99.pt", "the trained model")
     control = TrainControl()
@@ -102,7 +98,7 @@ def run_train(args: argparse.Namespace) -> int:
     finished: Finished | None = None
     try:
         try:  # the time left is train()'s own (Step.eta), as the Train tab shows it
-            for record in train(config, control, progress=progress):
+            for record in train(config, control, progress=progress, resume=resume):
                 if isinstance(record, Step):
                     if bar is None:
                         bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
@@ -135,6 +131,8 @@ def run_train(args: argparse.Namespace) -> int:
                   f"training time {_fmt_time(metrics['train_seconds'])}")
         # how this model was made, so anyone can make it again (see resources/models/README.md)
         finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
+        if args.no_resume_state:
+            finished = replace(finished, resume=None)
         saved = save_run(finished, out, name, library)  # a stop signal now waits for the save
     finally:
         for signum, handler in previous.items():
@@ -143,6 +141,8 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"digitpad: error: {_shown(saved.problem)} Saved it to {_shown(saved.path)} "
               "instead, so the run is not lost.", file=sys.stderr)
     print(f"saved {_shown(saved.path)}")
+    if stopped_by and finished.resume is not None:
+        print(f"continue with: digitpad train --resume {_shown(shlex.quote(saved.path))}")
     if stopped_by:
         return _STOP_SIGNALS[stopped_by]
     return 1 if finished.reason == "diverged" or saved.problem else 0

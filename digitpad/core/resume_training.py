@@ -55,7 +55,8 @@ class Snapshots:
     def __init__(self, run: Any, state: Any, resume: ResumeState | None) -> None:
         self.run, self.state, self.resume = run, state, resume  # training.Run, TrainState
         self.history: list[HistoryEntry] = [] if resume is None else resume.history
-        self.latest: ResumeState | None = None
+        # a resumed run stopped before its first epoch ends keeps the state it started from
+        self.latest: ResumeState | None = None if resume is None or resume.fine_tune else resume
         self._data: dict[str, Any] | None = None
 
     def start(self) -> str:

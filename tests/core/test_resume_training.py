@@ -148,3 +148,14 @@ def test_a_file_without_its_config_cannot_be_continued(tmp_path, data):
     state = read_resume(replace(finished, meta=meta).save(str(tmp_path / "m.pt")))
     with pytest.raises(ResumeError, match="does not say how it was trained"):
         config_to_continue(state, epochs=2)
+
+
+def test_a_resumed_run_stopped_before_an_epoch_ends_stays_resumable(tmp_path, data):
+    first = _run(_config(), data, stop=lambda r: isinstance(r, EpochEnd) and r.epoch == 2)
+    state = read_resume(first[-1].save(str(tmp_path / "two.pt")))
+    again = _run(config_to_continue(state), data, resume=state,
+                 stop=lambda r: isinstance(r, Step) and r.step == 2)
+    assert again[-1].reason == "stopped" and not any(isinstance(r, EpochEnd) for r in again)
+    kept = read_resume(again[-1].save(str(tmp_path / "again.pt")))
+    assert (kept.epoch, kept.global_step) == (2, 20)  # where it started: nothing is lost
+    assert all(torch.equal(a, b) for a, b in zip(kept.weights.values(), state.weights.values()))
