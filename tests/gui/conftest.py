@@ -31,6 +31,21 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def offline_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder, with every download failing as it does without a network."""
+    from digitpad.core import datasets
+    from digitpad.core.download import DownloadError
+
+    def offline(*_args: object, **_kwargs: object) -> None:
+        raise DownloadError("Could not download (offline).", "no network")
+
+    monkeypatch.setattr(datasets, "download_file", offline)
+    folder = tmp_path / "nothing here"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def window(qtbot, library, monkeypatch, isolated_settings):  # noqa: ANN001, ANN201
     """The main window as the app starts it on an empty model library (so the bundled digit
     model): shown at its first-run size, a model loaded; closed after the test. A module can

@@ -93,17 +93,9 @@ def test_pause_holds_and_resume_carries_on(tab, qtbot, shared_data):
     assert finished.args[0].reason == "completed"
 
 
-def test_a_missing_dataset_offers_to_choose_the_folder(tab, qtbot, tmp_path, monkeypatch,
-                                                       shared_data):
-    from digitpad.core import datasets
-    from digitpad.core.download import DownloadError
-
-    def offline(*_args: object, **_kwargs: object) -> None:
-        raise DownloadError("Could not download (offline).", "no network")
-
-    monkeypatch.setattr(datasets, "download_file", offline)
-    empty = tmp_path / "nothing here"
-    empty.mkdir()
+def test_a_missing_dataset_offers_to_choose_the_folder(tab, qtbot, monkeypatch, shared_data,
+                                                       offline_empty_folder):
+    empty = offline_empty_folder
     tab.apply_settings(quick(shared_data, data_dir=str(empty)))
     with qtbot.waitSignal(tab.run.ended, timeout=30_000):
         tab.start_button.click()

@@ -28,13 +28,18 @@ def test_stop_straight_after_start(tab, qtbot, shared_data):
     assert "stopped" in tab.messages.text().lower()
 
 
-def test_stop_while_paused_ends_the_run(tab, qtbot, shared_data):
+def start_then_pause(tab, qtbot, shared_data) -> None:  # noqa: ANN001
+    """Start a real run long enough to pause, and pause it once its first steps arrive."""
     tab.apply_settings(quick(shared_data, epochs=20, limit=6000))
     with qtbot.waitSignal(tab.run.record, timeout=60_000,
                           check_params_cb=lambda r: isinstance(r, Steps)):
         tab.start_button.click()
     tab.pause_button.click()
     qtbot.waitUntil(lambda: tab.progress.label.text().startswith("Paused"), timeout=10_000)
+
+
+def test_stop_while_paused_ends_the_run(tab, qtbot, shared_data):
+    start_then_pause(tab, qtbot, shared_data)
     with qtbot.waitSignal(tab.run.ended, timeout=2_000):
         tab.stop_button.click()
     assert not tab.is_training() and tab.start_button.isEnabled()
@@ -72,13 +77,7 @@ def _close_quickly(window, qtlog) -> None:
 
 
 def test_closing_the_window_while_paused(window, qtbot, qtlog, shared_data):
-    tab = window.train_tab
-    tab.apply_settings(quick(shared_data, epochs=20, limit=6000))
-    with qtbot.waitSignal(tab.run.record, timeout=60_000,
-                          check_params_cb=lambda r: isinstance(r, Steps)):
-        tab.start_button.click()
-    tab.pause_button.click()
-    qtbot.waitUntil(lambda: tab.progress.label.text().startswith("Paused"), timeout=10_000)
+    start_then_pause(window.train_tab, qtbot, shared_data)
     _close_quickly(window, qtlog)
 
 

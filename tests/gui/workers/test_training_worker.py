@@ -157,17 +157,9 @@ def test_pause_is_acknowledged_holds_the_loop_and_resume_finishes(qtbot, run, sh
     assert [s.global_step for s in seen.steps] == list(range(1, total + 1))
 
 
-def test_a_missing_dataset_fails_once_with_the_folder_named(qtbot, run, tmp_path, library,
-                                                           monkeypatch):
-    from digitpad.core import datasets
-    from digitpad.core.download import DownloadError
-
-    def offline(*_args: object, **_kwargs: object) -> None:
-        raise DownloadError("Could not download (offline).", "no network")
-
-    monkeypatch.setattr(datasets, "download_file", offline)
-    empty = tmp_path / "empty"
-    empty.mkdir()
+def test_a_missing_dataset_fails_once_with_the_folder_named(qtbot, run, library,
+                                                           offline_empty_folder):
+    empty = offline_empty_folder
     seen = Recorder(run)
     with qtbot.waitSignal(run.ended, timeout=30_000):
         run.start({"dataset": "mnist", "data_dir": str(empty), "model": "softmax"}, "x")
