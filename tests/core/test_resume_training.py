@@ -159,3 +159,28 @@ def test_a_resumed_run_stopped_before_an_epoch_ends_stays_resumable(tmp_path, da
     kept = read_resume(again[-1].save(str(tmp_path / "again.pt")))
     assert (kept.epoch, kept.global_step) == (2, 20)  # where it started: nothing is lost
     assert all(torch.equal(a, b) for a, b in zip(kept.weights.values(), state.weights.values()))
+
+
+@pytest.mark.parametrize("architecture", ["digitnet", "softmax", "mlp", "cnn", "lenet5",
+                                          "resnet18"])
+def test_every_architecture_and_its_recipe_resumes(tmp_path, architecture):
+    """What digitpad writes passes its own resume checks: each architecture with its own
+    recipe's optimizer and scheduler (batch-norm counters included), on a tiny RGB folder."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label in ("cats", "dogs"):
+        (tmp_path / "data" / label).mkdir(parents=True)
+        for k in range(8):
+            pixels = rng.integers(0, 255, (20, 20, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "data" / label / f"{k}.png")
+    config = TrainConfig(dataset=str(tmp_path / "data"), model=architecture, epochs=1,
+                         batch_size=4, image_size=32, threads=1, val_split=0.25)
+    finished = list(train(config))[-1]
+    state = read_resume(finished.save(str(tmp_path / "m.pt")))
+    assert state.epoch == 1
+    records = list(train(config_to_continue(state, epochs=2), resume=state))
+    steps = [r for r in records if isinstance(r, Step)]
+    assert steps[0].global_step == state.global_step + 1 and steps[0].epoch == 2
+    assert records[-1].resume.epoch == 2
