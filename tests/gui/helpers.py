@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from digitpad.bench.mouse_strokes import canvas_point, stroke
 
-__all__ = ["DIGITS", "canvas_point", "draw_digit", "drop_urls", "ellipse", "open_main_window",
-           "shown", "shown_label", "stroke"]
+__all__ = ["DIGITS", "canvas_point", "draw_digit", "drop_urls", "ellipse", "menu_action",
+           "open_main_window", "shown", "shown_label", "stroke"]
 
 W = TypeVar("W", bound=QWidget)
 
@@ -48,6 +48,17 @@ def draw_digit(widget: QWidget, digit: str) -> None:
     """Draw one of DIGITS on the canvas with real mouse events."""
     for points in DIGITS[digit]:
         stroke(widget, points)
+
+
+def menu_action(window: QWidget, menu: str, text: str):  # noqa: ANN201
+    """The QAction whose text (without mnemonics) starts with `text`, in the menu `menu` of the
+    main window's menu bar."""
+    for top in window.menuBar().actions():  # type: ignore[attr-defined]
+        if top.text().replace("&", "") == menu:
+            for action in top.menu().actions():
+                if action.text().replace("&", "").startswith(text):
+                    return action
+    raise AssertionError(f"no {menu} ▸ {text}")
 
 
 def shown_label(window: QWidget) -> str | None:

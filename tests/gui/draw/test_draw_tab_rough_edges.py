@@ -11,17 +11,7 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
 from digitpad.gui.results.misclassified_gallery import Mistake
-from tests.gui.helpers import draw_digit, shown_label, stroke
-
-
-def menu_action(win, menu: str, text: str):  # noqa: ANN201
-    """The QAction whose text (without mnemonics) starts with `text`, in the menu `menu`."""
-    for top in win.menuBar().actions():
-        if top.text().replace("&", "") == menu:
-            for action in top.menu().actions():
-                if action.text().replace("&", "").startswith(text):
-                    return action
-    raise AssertionError(f"no {menu} ▸ {text}")
+from tests.gui.helpers import draw_digit, menu_action, shown_label, stroke
 
 
 def _mnist(shared_data: Path, digit: int) -> np.ndarray:
