@@ -70,7 +70,7 @@ def far_worse(in_use: ModelInUse | None, class_names: Sequence[str],
             return ""
         return (f"its {which} accuracy, {ours:.1%}, is {drop:.0f} points below the {theirs:.1%} "
                 f"of “{in_use.name}”, the model in use on the same {len(class_names)} classes "
-                f"(more than {FAR_WORSE_POINTS} points worse)")
+                f"({FAR_WORSE_POINTS} points or more counts as far worse)")
     return ""
 
 
