@@ -47,4 +47,5 @@ def install(window: MainWindow) -> None:
         say("model_failed", quit_app=True)
 
     window.service.modelFailed.connect(failed)
+    window.service.listingFailed.connect(lambda message: failed("", message))
     window.service.modelsListed.connect(listed)

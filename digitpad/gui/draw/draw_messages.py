@@ -16,7 +16,8 @@ from digitpad.gui.widgets.message_bar import MessageBar
 class Topic(Enum):
     """What a Draw-tab message is about, and (in words) what ends it."""
 
-    NO_MODEL = auto()  # no model to use, or the model list failed: ended by a model in use
+    NO_MODEL = auto()  # no model to use: ended by a model in use
+    LIBRARY = auto()  # the model list could not be read: ended by a listing that works
     MODEL = auto()  # a model that could not be loaded: ended by a model loading
     PREDICTION = auto()  # the model in use failed on a drawing: ended by a result, or a model
     IMAGE = auto()  # an image that could not be opened, pasted or dropped: ended by one that is

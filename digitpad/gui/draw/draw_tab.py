@@ -103,6 +103,8 @@ class DrawTab(QWidget):
         self.service.predicted.connect(self._show_result)
         self.service.predictionFailed.connect(self._prediction_failed)
         self.service.modelsListed.connect(self._models_listed)
+        self.service.listingFailed.connect(
+            lambda message: self.notes.show(Topic.LIBRARY, message, error=True))
 
     @property
     def model_path(self) -> str:
@@ -122,6 +124,7 @@ class DrawTab(QWidget):
         self.service.list_models()
 
     def _models_listed(self, entries: list[ModelEntry]) -> None:
+        self.notes.end(Topic.LIBRARY)
         self.picker.set_entries(entries)
         wanted = self._wanted_path or self.model_path
         usable = self.picker.usable_paths()
@@ -131,8 +134,6 @@ class DrawTab(QWidget):
             self.label.show_message("No model yet")
             self.notes.show(Topic.NO_MODEL, NO_MODEL)
             return
-        if self.model is not None:
-            self.notes.end(Topic.NO_MODEL)  # a model list failure before is over
         if self.picker.findData(wanted) >= 0:
             self.picker.setCurrentIndex(self.picker.findData(wanted))
         if wanted != self.model_path:

@@ -98,6 +98,7 @@ class PredictionService(QObject):
     predicted = Signal(int, object)  # request number, core.predictor.Prediction (no_ink: blank)
     predictionFailed = Signal(int, str)  # request number, message
     modelsListed = Signal(list)  # core.model_library.ModelEntry, one per model the app knows
+    listingFailed = Signal(str)  # message (the list shown stays)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -205,7 +206,7 @@ class PredictionService(QObject):
     @Slot(str)
     def _list_failed(self, message: str) -> None:
         if self._latest(self._listings):
-            self.modelFailed.emit("", f"The model library could not be listed ({message}).")
+            self.listingFailed.emit(f"The model library could not be listed ({message}).")
 
     def shutdown(self) -> None:
         """Stop the prediction thread after the current prediction; safe to call twice.

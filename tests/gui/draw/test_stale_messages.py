@@ -153,3 +153,35 @@ def test_the_model_state_is_kept_not_read_from_the_message(window, qtbot):
         qtbot.keyClick(tab.picker, Qt.Key.Key_Down)
     assert tab.messages.isVisible()  # about an image, so it stays
     assert tab.model is not None and tab.model_path.endswith("fashion.pt")
+
+
+def test_a_model_list_failure_goes_when_the_list_is_read_again(window, qtbot, monkeypatch):
+    from digitpad.core import model_library
+
+    real = model_library.list_models
+    monkeypatch.setattr(model_library, "list_models",
+                        lambda *a, **k: (_ for _ in ()).throw(OSError("the disk went away")))
+    with qtbot.waitSignal(window.service.listingFailed, timeout=30_000):
+        menu_action(window, "Model", "Reload Model List").trigger()
+    tab = window.draw_tab
+    assert tab.messages.isVisible() and "could not be listed" in tab.messages.text()
+    assert tab.model is not None  # the model in use stays
+    monkeypatch.setattr(model_library, "list_models", real)
+    with qtbot.waitSignal(window.service.modelsListed, timeout=30_000):
+        menu_action(window, "Model", "Reload Model List").trigger()  # F5 again: it works
+    assert not tab.messages.isVisible()
+
+
+def test_a_save_failure_goes_when_the_drawing_is_saved(window, qtbot, tmp_path, monkeypatch):
+    tab = window.draw_tab
+    draw_digit(tab.canvas, "7")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "no such folder" / "x.png"), ""))
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tab.messages.isVisible() and "could not be saved" in tab.messages.text()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "seven.png"), ""))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "seven.png").is_file()
+    assert not tab.messages.isVisible()
