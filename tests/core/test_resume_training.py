@@ -184,3 +184,13 @@ def test_every_architecture_and_its_recipe_resumes(tmp_path, architecture):
     steps = [r for r in records if isinstance(r, Step)]
     assert steps[0].global_step == state.global_step + 1 and steps[0].epoch == 2
     assert records[-1].resume.epoch == 2
+
+
+def test_a_run_stopped_in_its_first_epoch_resumes_after_that_partial_epoch(tmp_path, data):
+    first = _run(_config(), data, stop=lambda r: isinstance(r, Step) and r.step == 3)
+    state = read_resume(first[-1].save(str(tmp_path / "early.pt")))
+    assert (state.epoch, state.global_step) == (1, 3)  # the cut-short epoch was evaluated
+    records = _run(config_to_continue(state), data, resume=state)
+    steps = [r for r in records if isinstance(r, Step)]
+    assert (steps[0].epoch, steps[0].step, steps[0].global_step) == (2, 1, 4)
+    assert records[-1].reason == "completed" and records[-1].resume.global_step == 33
