@@ -28,15 +28,9 @@ class Recorder:
 
     def __init__(self, run: TrainingWorker) -> None:
         self.records: list[object] = []
-        self.batch_times: list[float] = []
         self.failed: list[tuple[str, str]] = []
-        run.record.connect(self._on_record)
+        run.record.connect(self.records.append)
         run.failed.connect(lambda message, kind: self.failed.append((message, kind)))
-
-    def _on_record(self, record: object) -> None:
-        self.records.append(record)
-        if isinstance(record, Steps):
-            self.batch_times.append(time.monotonic())
 
     def of(self, kind: type) -> list:
         return [r for r in self.records if isinstance(r, kind)]
@@ -80,9 +74,7 @@ def test_short_run_reports_every_loss_throttled_and_saves(qtbot, run, shared_dat
     assert [s.global_step for s in steps] == list(range(1, total + 1))  # every loss, in order
     assert all(np.isfinite([s.loss for s in steps]))
     batches = seen.of(Steps)
-    assert len(batches) <= 20 * wall + 5, (len(batches), wall)
-    gaps = np.diff(seen.batch_times)
-    assert len(gaps) == 0 or np.median(gaps) >= 0.02  # batched, not one signal per batch
+    assert len(batches) <= 20 * wall + 5, (len(batches), wall)  # ~20 signals a second at most
     (epoch,) = seen.of(EpochEnd)
     assert len(epoch.confusion) == 10 and sum(map(sum, epoch.confusion)) == 60
     for item in epoch.misclassified:  # numpy arrays straight from the core, no bytes
