@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar, canvas = self.menuBar(), self.draw_tab.canvas
         file = bar.addMenu("&File")
-        self._action(file, "&Open Image…", self.draw_tab.choose_file, QKeySequence.StandardKey.Open,
+        self._action(file, "&Open Image…", self._open_image, QKeySequence.StandardKey.Open,
                      "Open an image file and put it on the canvas")
         self._action(file, "&Save Drawing as PNG…", self.draw_tab.save_drawing,
                      QKeySequence.StandardKey.Save, "Save the drawing on the canvas as a PNG image")
@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", lambda: show_shortcuts(self))
         self._action(help_menu, "&About digitpad", self.show_about)
+
+    def _open_image(self) -> None:
+        """File ▸ Open Image… (Ctrl+O from either tab): the image is shown where it lands."""
+        if self.draw_tab.choose_file():
+            self.tabs.setCurrentWidget(self.draw_tab)
 
     def _open_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", "Models (*.pt)")

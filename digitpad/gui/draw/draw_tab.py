@@ -242,11 +242,12 @@ class DrawTab(QWidget):
             self.notes.end(Topic.SAVE)
             self.status.emit(said)
 
-    def choose_file(self) -> None:
-        """File → Open: pick an image and put it on the canvas."""
+    def choose_file(self) -> bool:
+        """File → Open: pick an image and put it on the canvas; False when none was picked."""
         path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
         if path:
             self.open_file(path)
+        return bool(path)
 
     def open_file(self, path: str) -> None:
         """Load an image file onto the canvas (decoded in the background), or explain in the

@@ -93,3 +93,19 @@ def test_alt_o_focuses_the_model_picker_on_the_draw_tab(window, qtbot):
     window.draw_tab.canvas.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(window.draw_tab.picker.hasFocus, timeout=2_000)
+
+
+def test_ctrl_o_on_the_train_tab_shows_the_image_on_the_draw_tab(window, qtbot, tmp_path,
+                                                                 monkeypatch):
+    from PIL import Image
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "ink.png"
+    Image.new("L", (40, 40), 0).save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    show_train_tab(window, qtbot)
+    with qtbot.waitSignal(window.draw_tab.openFinished, timeout=10_000) as opened:
+        qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert opened.args == [str(path), ""]
+    assert window.tabs.currentWidget() is window.draw_tab  # not put on a hidden canvas
+    assert not window.draw_tab.canvas.is_blank()
