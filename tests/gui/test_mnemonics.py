@@ -74,8 +74,6 @@ def test_every_mnemonic_on_the_train_tab_is_unique(window, qtbot):
     assert clashes(window_scope(window)) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="the Draw tab's '&Model' label shares Alt+M with the Model "
-                   "menu (draw_tab.py: not fixed in this change)")
 def test_every_mnemonic_on_the_draw_tab_is_unique(window):
     window.tabs.setCurrentWidget(window.draw_tab)
     assert clashes(window_scope(window)) == {}
