@@ -27,7 +27,7 @@ BLUE, ORANGE, GREEN = "#1f77b4", "#ff7f0e", "#2ca02c"
 
 
 class IntegerAxis(pg.AxisItem):
-    """An axis whose ticks fall on whole numbers only (epochs)."""
+    """An axis whose ticks fall on whole numbers only (steps, epochs: never a step 1.5)."""
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802
         levels = super().tickSpacing(minVal, maxVal, size)
@@ -35,7 +35,11 @@ class IntegerAxis(pg.AxisItem):
 
 
 class Chart(QWidget):
-    """A PlotWidget with a header legend, palette-aware colours and a throttled refresh timer."""
+    """A PlotWidget with a header legend, palette-aware colours and a throttled refresh timer.
+
+    `value_axes`: the axes whose tick labels show only once there are data."""
+
+    value_axes: tuple[str, ...] = ("bottom",)
 
     def __init__(self, x_label: str, y_label: str, tooltip: str, parent: QWidget | None,
                  axis_items: dict | None = None) -> None:
@@ -45,6 +49,8 @@ class Chart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", x_label)
         self.plot.setLabel("left", y_label)
+        for name in ("left", "bottom"):  # no "(x1e+27)" multiplier: on a log axis it made a
+            self.plot.getAxis(name).enableAutoSIPrefix(False)  # loss of 2.3 read as 10⁻²⁷
         self.plot.setMenuEnabled(False)
         item = self.plot.getPlotItem()
         # not addLegend(): that anchors the legend inside the view box, over the data
@@ -86,6 +92,9 @@ class Chart(QWidget):
     def _redraw(self) -> None:
         for name, curve in self.curves.items():
             curve.setData(*self._data[name].arrays())
+        has_data = any(len(series) for series in self._data.values())
+        for name in self.value_axes:  # an empty chart's 0.1 … 0.9 ticks would mean nothing
+            self.plot.getAxis(name).setStyle(showValues=has_data)
 
     def _curve(self, name: str, colour: str, width: float = 2.0, alpha: int = 255,
                markers: bool = False) -> pg.PlotDataItem:

@@ -4,7 +4,9 @@ Each chart builds its PlotWidget, curves and legend once (chart_base.Chart); lat
 call `setData` (pyqtgraph's scrolling-plot pattern). `show_record` takes the training run's
 records (Steps, EpochEnd) as they come and dispatches on their type; the data are stored and the
 redraw throttled (chart_base). The loss chart's y axis can be logarithmic ("Log scale", chosen by
-itself when the losses span more than LOG_RANGE_RATIO, until the user decides).
+itself when the finite losses span more than LOG_RANGE_RATIO, until the user decides). A box the
+person ticked stays ticked for the next runs; a box ticked by itself, or unticked by the person,
+leaves the next run to choose again (a diverged run must not leave the next one on a log axis).
 """
 
 from __future__ import annotations
@@ -30,14 +32,17 @@ class LossChart(Chart):
     between linear and logarithmic.
     """
 
+    value_axes = ("left", "bottom")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("step", "loss", "Training loss per step (thin: each batch, thick: "
                          "smoothed); dots: mean training and validation loss of each epoch",
-                         parent)
+                         parent, axis_items={"bottom": IntegerAxis("bottom")})
+        self._kept_log = False  # the person ticked "Log scale": later runs start on it too
         self.log_box = QCheckBox("Log scale", self.plot)
         self.log_box.setToolTip("A logarithmic loss axis: small losses stay readable beside one "
-                                "huge one (chosen by itself when the losses span over "
-                                f"{LOG_RANGE_RATIO:,.0f}×)")
+                                "huge one (chosen by itself for a run whose losses span over "
+                                f"{LOG_RANGE_RATIO:,.0f}×; ticked by you, it stays on)")
         self.log_box.clicked.connect(self._log_clicked)  # a person's click, not setChecked
         self.corner = self.log_box
         self.curves = {
@@ -58,8 +63,9 @@ class LossChart(Chart):
                       "train": GrowingSeries(16), "val": GrowingSeries(16)}
         self._smoother = LossSmoother()
         self._low, self._high = math.inf, 0.0  # smallest and largest positive finite loss
-        self._user_log: bool | None = None  # the user's choice, once they make one
-        self._set_log(False)
+        # the user's choice for this run, once they make one; a tick of theirs carries over
+        self._user_log: bool | None = True if self._kept_log else None
+        self._set_log(self._kept_log)
         self._dirty = True
         self.refresh()
 
@@ -68,7 +74,7 @@ class LossChart(Chart):
         return self.log_box.isChecked()
 
     def _log_clicked(self, checked: bool) -> None:
-        self._user_log = checked
+        self._user_log = self._kept_log = checked
         self._set_log(checked)
 
     def _set_log(self, log: bool) -> None:
@@ -96,8 +102,9 @@ class LossChart(Chart):
         if len(positive):
             self._low = min(self._low, float(positive.min()))
             self._high = max(self._high, float(positive.max()))
-        self._data["raw"].extend(xs, ys)
-        self._data["smoothed"].extend(xs, self._smoother.smooth(ys))
+        smoothed = self._smoother.smooth(ys)
+        self._data["raw"].extend(xs, ys)  # only finite values set the axis range
+        self._data["smoothed"].extend(xs, np.where(np.isfinite(smoothed), smoothed, np.nan))
         self._mark_dirty()
 
     def add_epoch(self, global_step: int, train_loss: float, val_loss: float) -> None:
