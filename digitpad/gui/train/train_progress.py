@@ -1,4 +1,10 @@
-"""TrainProgress: the progress bar and one line of epoch, step, speed and time left."""
+"""TrainProgress: the progress bar and one line of epoch, step, speed and time left.
+
+The bar counts the whole run ("17% of the run · step 120 of 694"), the line below it the epoch
+("Epoch 1 of 2 · step 120 of 347 in this epoch · …"), each saying which it counts: a bar's
+"step 120 of 694" beside a line's "step 120/347" read as a contradiction. While paused the line
+says so, without a speed or a time left (nothing runs, so neither means anything).
+"""
 
 from __future__ import annotations
 
@@ -24,18 +30,23 @@ def no_better_than_chance(accuracy: float, classes: int) -> bool:
 
 
 def describe_step(step: Step, paused: bool = False) -> str:
-    """'Epoch 2/12 · step 40/174 · 2,140 images/s · 1:23 left' for a Step record (its time left
-    is train()'s own estimate, the one `digitpad train` shows)."""
+    """'Epoch 2 of 12 · step 40 of 174 in this epoch · 2,140 images/s · 1:23 left' for a Step
+    record (its time left is train()'s own estimate, the one `digitpad train` shows); paused:
+    'Paused at epoch 2 of 12 · step 40 of 174 in this epoch'."""
     epochs = step.total_steps // max(1, step.steps_per_epoch)
-    parts = [
-        f"Epoch {step.epoch}/{epochs}",
-        f"step {step.step}/{step.steps_per_epoch}",
-        f"{step.images_per_s:,.0f} images/s",
-    ]
+    where = (f"epoch {step.epoch} of {epochs} · step {step.step} of {step.steps_per_epoch} "
+             "in this epoch")
+    if paused:
+        return f"Paused at {where}"
+    parts = [where[0].upper() + where[1:], f"{step.images_per_s:,.0f} images/s"]
     if step.eta >= 0:
         parts.append(f"{format_duration(step.eta)} left")
-    text = " · ".join(parts)
-    return f"Paused — {text}" if paused else text
+    return " · ".join(parts)
+
+
+def bar_format(total_steps: int) -> str:
+    """The bar's text for a run of `total_steps` (Qt fills in %p and %v)."""
+    return f"%p% of the run · step %v of {total_steps:,}"
 
 
 def describe_data(update: DataProgress) -> str:
@@ -68,6 +79,7 @@ class TrainProgress(QWidget):
     def reset(self) -> None:
         """Back to empty."""
         self._last_step: Step | None = None
+        self._paused_at: int | None = None  # the last step before a pause, until a later one
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.bar.setFormat("%p%")
@@ -83,8 +95,14 @@ class TrainProgress(QWidget):
             case DataProgress():
                 self.show_data_progress(record)
             case Steps():
-                self.show_step(record.latest)
+                # steps sent before the pause may arrive after it: only a later one resumes
+                paused = self._paused_at is not None and (
+                    record.latest.global_step <= self._paused_at)
+                if not paused:
+                    self._paused_at = None
+                self.show_step(record.latest, paused)
             case Paused():
+                self._paused_at = record.global_step
                 if self._last_step is not None:
                     self.show_step(self._last_step, paused=True)
                 else:
@@ -106,7 +124,7 @@ class TrainProgress(QWidget):
         total = max(1, int(step.total_steps))
         self.bar.setRange(0, total)
         self.bar.setValue(int(step.global_step))
-        self.bar.setFormat(f"%p% (step %v of {total:,})")
+        self.bar.setFormat(bar_format(total))
         self.label.setText(describe_step(step, paused))
 
     def show_text(self, text: str) -> None:
