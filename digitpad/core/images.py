@@ -8,9 +8,11 @@ import warnings
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from digitpad.core.errors import ImageError
+from digitpad.core.preprocess import _dark_ink, _ink, _ring
 from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
 from digitpad.core.safe_text import printable
 
@@ -101,3 +103,27 @@ def _finish(im: Image.Image) -> Image.Image:
             out = out.convert("RGBA" if has_alpha else "RGB")
         out.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return out
+
+
+# --- polarity, as the preprocessing reads it --------------------------------------------------
+# For the canvas, which shows every image as dark ink on light paper (so that a stroke drawn on
+# an opened image adds ink). The test is the digit preprocessing's own (preprocess._dark_ink on
+# its border ring), not a second guess, so the canvas and `digitpad predict` agree on which
+# pixels are ink.
+
+
+def light_ink_on_dark(gray: np.ndarray) -> bool:
+    """Whether the digit preprocessing reads a grey (H, W) image (uint8, or float in [0, 1])
+    as light ink on a dark background (its negative reads the same); False when it finds no
+    ink at all (a plain dark picture stays as it is)."""
+    g = np.asarray(gray, dtype=np.float32)
+    if np.asarray(gray).dtype == np.uint8:
+        g *= np.float32(1 / 255)
+    return not _dark_ink(g, float(np.median(_ring(g)))) and _ink(g) is not None
+
+
+def reads_negatives_alike(mode: str, dark_background: bool) -> bool:
+    """Whether a model's preprocessing gives an image and its negative the same input: digit
+    mode and plain mode on a dark background find the background themselves and make it black;
+    plain photo preprocessing (dark_background False) takes the pixels as they are."""
+    return mode == "digit" or bool(dark_background)

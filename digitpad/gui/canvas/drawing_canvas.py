@@ -109,10 +109,12 @@ class DrawingCanvas(PaperView):
             self._history.checkpoint(self._image)
             self._set_image(paper.blank_paper())
 
-    def load_image(self, image: QImage) -> None:
-        """Replace the drawing with `image`, grey on white, fitted and centred (undoable)."""
+    def load_image(self, image: QImage, as_dark_ink: bool = True) -> None:
+        """Replace the drawing with `image`, grey, fitted and centred (undoable); light ink on a
+        dark ground becomes dark ink on light paper unless `as_dark_ink` is False (see
+        paper.fit_onto_paper)."""
         self._history.checkpoint(self._image)
-        self._set_image(paper.fit_onto_paper(image))
+        self._set_image(paper.fit_onto_paper(image, as_dark_ink))
 
     @Slot()
     def undo(self) -> None:

@@ -10,6 +10,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from digitpad.core.images import light_ink_on_dark
+
 PAPER = 280  # logical paper units
 SCALE = 2  # stored pixels per paper unit
 SIZE = PAPER * SCALE
@@ -36,13 +38,19 @@ def is_blank(image: QImage) -> bool:
     return bool(pixels(image).min() >= BLANK_LEVEL)
 
 
-def fit_onto_paper(image: QImage) -> QImage:
+def fit_onto_paper(image: QImage, as_dark_ink: bool = True) -> QImage:
     """`image` on paper of its own background shade: alpha composited onto white, grey, fitted
     keeping its aspect ratio (smoothly scaled, up or down) and centred.
 
     The margins a non-square image leaves take the median shade of the image's own edge, so a
     light-on-dark picture gets dark margins (white ones would read as a box drawn round it) and
-    the canvas predicts what `digitpad predict` does for the same file."""
+    the canvas predicts what `digitpad predict` does for the same file.
+
+    `as_dark_ink`: a picture the preprocessing reads as light ink on a dark ground (a white
+    MNIST digit on black) is put on the paper as its negative, dark ink on light paper, the way
+    the canvas draws, so that strokes drawn on it add ink instead of erasing it. Pass it only
+    when the model reads an image and its negative alike (core.images.reads_negatives_alike):
+    then what the model sees is unchanged."""
     if image.isNull():
         return blank_paper()
     flat = QImage(image.size(), QImage.Format.Format_RGB32)
@@ -58,6 +66,8 @@ def fit_onto_paper(image: QImage) -> QImage:
     with QPainter(paper) as painter:
         painter.drawImage(QPointF((SIZE - scaled.width()) / 2,
                                   (SIZE - scaled.height()) / 2), scaled)
+    if as_dark_ink and light_ink_on_dark(pixels(paper)):  # the preprocessing's own test
+        paper.invertPixels()
     return paper
 
 

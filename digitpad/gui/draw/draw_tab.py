@@ -270,12 +270,14 @@ class DrawTab(QWidget):
         self.openFinished.emit(what, message)
 
     def load_qimage(self, image: QImage) -> None:
-        """Put an image on the canvas (replacing the drawing; undoable)."""
+        """Put an image on the canvas (replacing the drawing; undoable): light ink on a dark
+        ground as dark ink on light paper, so strokes add ink, unless the model in use tells an
+        image from its negative (photo preprocessing)."""
         if image.isNull():
             self.notes.show(Topic.IMAGE, "That image is empty or could not be read.", error=True)
             return
         self.notes.end(Topic.IMAGE)  # an image that could not be opened before is forgotten
-        self.canvas.load_image(image)
+        self.canvas.load_image(image, self.model.negatives_alike if self.model else True)
 
     def paste(self) -> None:
         """Edit → Paste: an image or an image file from the clipboard."""

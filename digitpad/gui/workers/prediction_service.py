@@ -30,6 +30,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from digitpad.core.errors import DigitpadError
+from digitpad.core.images import reads_negatives_alike
 from digitpad.core.model_library import ModelEntry
 from digitpad.gui.workers.background_call import BackgroundCall
 
@@ -49,6 +50,8 @@ class LoadedModel:
     architecture: str = ""
     dataset: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)  # its accuracy, as saved
+    # its preprocessing reads an image and its negative alike (core.images.reads_negatives_alike)
+    negatives_alike: bool = True
 
 
 @dataclass(frozen=True)
@@ -182,10 +185,12 @@ class PredictionService(QObject):
         with self._wake:  # any prediction handed over from now on uses it
             self._predictor = predictor
         meta = predictor.meta
+        prep = meta["preprocess"]  # checked on load (core.model_meta)
         self.modelLoaded.emit(LoadedModel(
             result.path, [str(name) for name in predictor.class_names],
             str(meta.get("architecture", "")), str(meta.get("dataset", "")),
-            dict(meta["metrics"]) if isinstance(meta.get("metrics"), dict) else {}))
+            dict(meta["metrics"]) if isinstance(meta.get("metrics"), dict) else {},
+            reads_negatives_alike(prep.get("mode", ""), prep.get("dark_background", False))))
 
     @Slot(str)
     def _load_crashed(self, message: str) -> None:
