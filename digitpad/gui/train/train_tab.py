@@ -7,6 +7,7 @@ whose records (digitpad/core/records.py) each widget takes by type (`show_record
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,7 @@ from digitpad.gui.results.confusion_view import ConfusionMatrixView
 from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
 from digitpad.gui.settings_store import TrainSettings, read_train
 from digitpad.gui.train.charts import AccuracyChart, LossChart
+from digitpad.gui.train.continue_training import ContinueTraining
 from digitpad.gui.train.run_advice import ModelInUse, why_not_used
 from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm
@@ -33,6 +35,7 @@ from digitpad.gui.workers.background_call import BackgroundCall
 from digitpad.gui.workers.training_worker import FailureKind, TrainingWorker
 
 if TYPE_CHECKING:
+    from digitpad.core.config import TrainConfig
     from digitpad.gui.workers.prediction_service import LoadedModel
 
 
@@ -73,6 +76,8 @@ class TrainTab(QWidget):
         self.start_button.setEnabled(False)  # until the models are listed
         self.pause_button.setEnabled(False)
         self.stop_button.setEnabled(False)
+        self.continuing = ContinueTraining(self)  # its button, dialog and run
+        self._again = self.start  # what Choose folder… retries
         self._class_names: list[str] = []
         self._in_use: ModelInUse | None = None  # the Draw tab's model, to compare runs with
         self._stepped = False  # whether the current run took a training step
@@ -88,6 +93,7 @@ class TrainTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.form)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.continuing.button)
         for note in (self.form.folder_preview, self.form.hint):  # below the buttons, so that
             left_layout.addWidget(note)  # their text changing moves no control
         left_layout.addStretch(1)
@@ -153,6 +159,7 @@ class TrainTab(QWidget):
     def _choices_ready(self, choices: dict[str, Any]) -> None:
         self.form.set_choices(choices)
         self.start_button.setEnabled(not self.is_training())
+        self.continuing.button.setEnabled(not self.is_training())
         self.progress.show_text("Choose the settings and press Start.")
 
     def _choices_failed(self, message: str) -> None:
@@ -163,6 +170,13 @@ class TrainTab(QWidget):
         """Start training with the form's settings."""
         if self.is_training() or not self.form.has_choices():
             return
+        self.begin(self.form.config(), self.form.model_name())  # a TrainConfig
+
+    def begin(self, config: TrainConfig, save_name: str, resume_from: str | None = None,
+              again: Callable[[], None] | None = None) -> None:
+        """Start a run of `config` saved as `save_name`; `resume_from` (a model file) continues
+        it (continue_training.py), `again` then retrying it once a data folder is chosen."""
+        self._again = again or self.start
         self.messages.clear()
         for widget in (self.loss_chart, self.accuracy_chart):
             widget.reset()
@@ -170,7 +184,7 @@ class TrainTab(QWidget):
         self.gallery.clear()
         self.progress.show_busy("Loading the dataset…")
         self._stepped = False
-        self.run.start(self.form.config(), self.form.model_name())  # a TrainConfig
+        self.run.start(config, save_name, resume_from)
         self._set_running(True)
         # "Training started" waits for the data (see _started): a missing dataset is no start
         self.status.emit("Loading the dataset…")
@@ -206,6 +220,7 @@ class TrainTab(QWidget):
     def _set_running(self, running: bool) -> None:
         self.form.setEnabled(not running)
         self.start_button.setEnabled(not running and self.form.has_choices())
+        self.continuing.button.setEnabled(not running and self.form.has_choices())
         self.pause_button.setEnabled(running)
         self.pause_button.setText("&Pause")
         self.stop_button.setEnabled(running)
@@ -278,7 +293,7 @@ class TrainTab(QWidget):
 
     def _choose_data_folder(self) -> None:
         if self.form.choose_data_dir() and not self.is_training():
-            self.start()  # the person was starting a run: carry on at once
+            self._again()  # the person was starting a run: carry on at once
 
     def _ended(self) -> None:
         self._set_running(False)

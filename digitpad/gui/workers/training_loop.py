@@ -82,9 +82,11 @@ class TrainingLoop(QObject):
     failed = Signal(str, str)  # message, FailureKind
     done = Signal()
 
-    def __init__(self, config: Any, save_name: str, control: TrainControl) -> None:
+    def __init__(self, config: Any, save_name: str, control: TrainControl,
+                 resume_from: str | None = None) -> None:
         super().__init__()
         self._config, self._save_name, self._control = config, save_name, control
+        self._resume_from = resume_from  # a model file to continue (TrainingWorker.start)
         self._steps: list[Step] = []
         self._steps_due = _Every(EMIT_INTERVAL)
         self._data_due = _Every(EMIT_INTERVAL)
@@ -117,11 +119,21 @@ class TrainingLoop(QObject):
         config = self._config
         if not isinstance(config, TrainConfig):
             config = TrainConfig.from_dict(dict(config))
-        config = replace(config, threads=config.threads or training_threads()).resolved()
+        config = replace(config, threads=config.threads or training_threads())
+        resume = None
+        if self._resume_from is not None:  # the file's data and settings, a new total
+            from digitpad.core.resume_state import read_resume
+            from digitpad.core.resume_training import config_to_continue
+
+            resume = read_resume(self._resume_from)
+            config = config_to_continue(resume, epochs=config.epochs, device=config.device,
+                                        threads=config.threads, data_dir=config.data_dir)
+        config = config.resolved()
         # before any training time is spent: the name is reserved only when saving (saving.py)
         check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
                        "the trained model")
-        for record in train(config, self._control, progress=self._data_progress):
+        for record in train(config, self._control, progress=self._data_progress,
+                            resume=resume):
             if isinstance(record, Step):
                 self._steps.append(record)
                 if self._steps_due.due(force=self._control.stop_requested):

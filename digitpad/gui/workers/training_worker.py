@@ -40,15 +40,17 @@ class TrainingWorker(QObject):
         self._loop: TrainingLoop | None = None
         self._control: TrainControl | None = None
 
-    def start(self, config: Any, save_name: str) -> None:
+    def start(self, config: Any, save_name: str, resume_from: str | None = None) -> None:
         """Start training with `config` (a TrainConfig, or its fields as a dict); saves the
-        model as `save_name` in the library."""
+        model as `save_name` in the library. `resume_from`, a model file, continues it (or
+        fine-tunes it, without resume state) with its own settings: only `config`'s epochs
+        (the new total), device, threads and data folder are used."""
         if self.is_running():
             raise RuntimeError("A training run is already in progress.")
         self._control = TrainControl()
         thread = QThread(self)
         thread.setObjectName("digitpad-training")
-        loop = TrainingLoop(config, save_name, self._control)
+        loop = TrainingLoop(config, save_name, self._control, resume_from)
         loop.moveToThread(thread)
         loop.record.connect(self.record)
         loop.failed.connect(self.failed)
