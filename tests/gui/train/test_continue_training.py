@@ -60,6 +60,16 @@ def choose(dialog, qtbot, name: str) -> None:  # noqa: ANN001
                     timeout=30_000)
 
 
+def finished_by(tab, qtbot, button) -> Finished:  # noqa: ANN001
+    """Click `button` and wait for the run's Finished record (saved, whether or not it is put
+    on the Draw tab: a tiny run may be no better than chance)."""
+    with qtbot.waitSignal(tab.run.record, timeout=120_000,
+                          check_params_cb=lambda r: isinstance(r, Finished)) as finished:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_training(), timeout=10_000)
+    return finished.args[0]
+
+
 def type_epochs(dialog, qtbot, value: int) -> None:  # noqa: ANN001
     dialog.epochs.selectAll()
     qtbot.keyClicks(dialog.epochs, str(value))
@@ -138,12 +148,10 @@ def test_a_file_without_resume_state_is_fine_tuned_from_its_weights(tab, qtbot, 
     type_epochs(dialog, qtbot, 1)
     notices: list[str] = []
     tab.run.record.connect(lambda r: hasattr(r, "message") and notices.append(r.message))
-    with qtbot.waitSignal(tab.modelSaved, timeout=120_000) as saved:
-        qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not tab.is_training(), timeout=10_000)
+    finished = finished_by(tab, qtbot, dialog.continue_button)
     assert any("training a new schedule of 1 epochs from its weights" in n for n in notices)
     assert list(tab.accuracy_chart.series("val")[0]) == [1]  # a new schedule, from epoch 1
-    assert Path(saved.args[0]).name == "small-v1-fine-tuned.pt" and small.is_file()
+    assert Path(finished.saved).name == "small-v1-fine-tuned.pt" and small.is_file()
 
 
 def _rewritten(source: Path, target: Path, edit) -> Path:  # noqa: ANN001
@@ -204,3 +212,28 @@ def test_the_history_alone_draws_old_points(qtbot):
                                   HistoryEntry(2, 32, 0.5, 0.85, 0.6, 0.8)))
     assert list(loss.series("train")[0]) == [16, 32] and list(loss.series("val")[1]) == [0.8, 0.6]
     assert np.allclose(accuracy.series("val")[1], [75.0, 80.0]) and not loss.is_dirty()
+
+
+def test_choosing_the_data_folder_after_a_missing_dataset_continues_the_same_file(
+        tab, qtbot, small_file, library, shared_data, offline_empty_folder, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    library.mkdir(parents=True, exist_ok=True)
+    copy = library / "small.pt"
+    copy.write_bytes(small_file.read_bytes())
+    tab.apply_settings(quick(shared_data, data_dir=str(offline_empty_folder)))
+    dialog = open_dialog(tab, qtbot)
+    choose(dialog, qtbot, copy.name)
+    assert str(offline_empty_folder) in dialog.settings["Data"].text()  # the folder it will use
+    type_epochs(dialog, qtbot, 2)
+    with qtbot.waitSignal(tab.run.ended, timeout=60_000):
+        qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    button = tab.messages.action_button()
+    assert button.isVisible() and button.text() == "Choose folder…"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(shared_data))
+    steps: list[int] = []
+    tab.run.record.connect(lambda r: isinstance(r, Steps) and steps.append(r.steps[0].global_step))
+    finished = finished_by(tab, qtbot, button)  # no second press of Continue
+    assert steps[0] == 540 // BATCH + 1  # the file's run went on, not a new one from the form
+    assert list(tab.accuracy_chart.series("val")[0]) == [1, 2]
+    assert Path(finished.saved).name == "small-2.pt" and copy.is_file()
