@@ -118,7 +118,14 @@ class EpochEnd:
     eta: float  # seconds still to go, estimated
     images_per_s: float
     is_best: bool
-    misclassified: list[Misclassified] = field(default_factory=list)
+    misclassified: list[Misclassified] = field(default_factory=list)  # the most confident few
+
+    @property
+    def mistakes(self) -> int:
+        """How many scored images the model got wrong, all of them (off the confusion matrix's
+        diagonal), where `misclassified` keeps only the most confident few."""
+        counts = np.asarray(self.confusion, dtype=np.int64)
+        return int(counts.sum() - np.trace(counts)) if counts.ndim == 2 else 0
 
 
 @dataclass(frozen=True)

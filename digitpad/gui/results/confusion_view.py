@@ -1,11 +1,12 @@
 """ConfusionMatrixView: a QPainter heat map of a confusion matrix (no torch here).
 
 Rows are the true class, columns the predicted class. A header names what it shows ("Confusion
-matrix — validation (2,000 images)") and holds "Errors only". The cells fill the widget (they are
-as wide and as tall as the room allows, within ASPECT of square); each is coloured by its share of
-the row (so the diagonal shows per-class recall), with its count written in a font sized to fit.
-Hovering a cell explains it in a tooltip. How cells look, and the one-image path for many
-classes, are in confusion_cells; the names and captions around them in confusion_labels.
+matrix — validation, epoch 1 (best, saved): 2,000 images"; during a run the latest epoch, at its
+end the one whose weights were kept: shown_epoch) and holds "Errors only". The cells fill the
+widget (as wide and as tall as the room allows, within ASPECT of square); each is coloured by its
+share of the row (so the diagonal shows per-class recall), with its count written in a font
+sized to fit. Hovering a cell explains it in a tooltip. How cells look, and the one-image path
+for many classes, are in confusion_cells; the names and captions around them in confusion_labels.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QToolTip, QWidget
 
-from digitpad.core.records import EpochEnd, Started
 from digitpad.gui.results.confusion_cells import (
     COUNTS_MAX_CLASSES,
     cell_colours,
@@ -39,6 +39,7 @@ from digitpad.gui.results.confusion_labels import (
     paint_captions,
     paint_names,
 )
+from digitpad.gui.results.shown_epoch import EpochChooser
 from digitpad.gui.widgets.plain_text import tooltip
 
 __all__ = ["COUNTS_MAX_CLASSES", "ConfusionMatrixView", "colour_map"]
@@ -62,7 +63,7 @@ class ConfusionMatrixView(QWidget):
         super().__init__(parent)
         self._matrix: np.ndarray | None = None
         self._names: list[str] = []
-        self._run: Started | None = None  # the training run whose epochs it shows
+        self._epochs = EpochChooser()  # which epoch of the run it shows
         self._fractions = np.zeros((0, 0))
         self._colours = np.zeros((0, 0, 3), dtype=np.uint8)
         self._widest_name = 0.0
@@ -87,18 +88,18 @@ class ConfusionMatrixView(QWidget):
     # --- data -----------------------------------------------------------------------------
     def show_record(self, record: object) -> None:
         """Take a training record: Started names the classes and the split scored, EpochEnd
-        brings its matrix."""
-        match record:
-            case Started():
-                self._run = record
-            case EpochEnd() if self._run is not None:
-                self.set_matrix(record.confusion, list(self._run.class_names),
-                                self._run.scored_on)
+        brings its matrix, Finished brings back the best epoch's (the weights kept)."""
+        shown = self._epochs.take(record)
+        run = self._epochs.run
+        if shown is not None and run is not None:
+            self.set_matrix(shown.record.confusion, list(run.class_names), shown.split,
+                            f"epoch {shown.record.epoch} ({shown.which})")
 
     def set_matrix(self, matrix: list[list[int]], class_names: list[str],
-                   split: str = "validation") -> None:
+                   split: str = "validation", epoch: str = "") -> None:
         """Show `matrix` (rows: true class, columns: predicted) with the classes' names; `split`
-        ("validation" or "test") is the images it counts, named in the title."""
+        ("validation" or "test") is the images it counts and `epoch` the epoch they were counted
+        after ('epoch 1 (best, saved)'), both named in the title."""
         counts = np.asarray(matrix, dtype=np.int64)
         if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
             raise ValueError(f"a confusion matrix must be square, not {counts.shape}")
@@ -115,7 +116,13 @@ class ConfusionMatrixView(QWidget):
         total = int(counts.sum())
         which = "test" if split == "test" else "validation"
         images = f"{total:,} image{'' if total == 1 else 's'}"
-        self._titles = (f"Confusion matrix — {which} ({images})", f"{which.capitalize()}: {images}")
+        if epoch:
+            self._titles = (f"Confusion matrix — {which}, {epoch}: {images}",
+                            f"{which.capitalize()}, {epoch}: {images}",
+                            f"{which.capitalize()}: {images}")
+        else:
+            self._titles = (f"Confusion matrix — {which} ({images})",
+                            f"{which.capitalize()}: {images}")
         self._place_header()
         self.update()
 

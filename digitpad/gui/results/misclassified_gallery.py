@@ -1,7 +1,11 @@
 """MisclassifiedGallery: a scrollable grid of the validation images the model got wrong.
 
 The most confident mistakes come first (they are the most telling: a wrong label in the data,
-or a class the model confuses badly). No torch here: images arrive as uint8 numpy arrays.
+or a class the model confuses badly). A header says which epoch they are from (the latest during
+a run, the one whose weights were kept at its end: shown_epoch) and how many of all the mistakes
+are shown. Each caption has two lines, "true: triangle" and "→ square 92.0%", each name elided
+at its end only when it is too long for the tile (the % always shows; the tooltip has it all).
+No torch here: images arrive as uint8 numpy arrays.
 """
 
 from __future__ import annotations
@@ -19,15 +23,18 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QStackedLayout,
+    QVBoxLayout,
     QWidget,
 )
 
-from digitpad.core.records import EpochEnd, Misclassified, Started
+from digitpad.core.records import Misclassified
 from digitpad.gui.canvas.image_io import array_to_qimage
-from digitpad.gui.widgets.plain_text import tooltip
+from digitpad.gui.results.shown_epoch import EpochChooser, ShownEpoch
+from digitpad.gui.widgets.plain_text import plain_label, tooltip
 
 MAX_SHOWN = 64
 THUMB = 56  # thumbnails are 56×56 (28×28 digits scaled 2× with nearest neighbour)
+TILE_W = THUMB + 84  # a tile's width: "→ Ankle boot 99.8%" fits whole
 WAITING_TEXT = "No mistakes to show yet"
 NONE_TEXT = "No mistakes on the validation set"
 
@@ -51,12 +58,18 @@ def percent(confidence: float) -> str:
 
 
 def caption(item: Mistake, metrics: QFontMetrics | None = None, width: int = 0) -> str:
-    """'true 4 → 9' and '97.3%' on two lines; with `metrics`, the names line is shortened
-    (…) to `width` so that a long class name never pushes the percentage out of the tile."""
-    names = f"true {item.true_name} → {item.predicted_name}"
-    if metrics is not None:
-        names = metrics.elidedText(names, Qt.TextElideMode.ElideMiddle, width)
-    return f"{names}\n{percent(item.confidence)}"
+    """'true: triangle' and '→ square 92.0%' on two lines; with `metrics`, a name too long for
+    `width` is cut at its end (…), never the percentage (the middle of 'true tr… square' once
+    hid the true class)."""
+    conf = percent(item.confidence)
+
+    def fitted(prefix: str, name: str, suffix: str = "") -> str:
+        if metrics is None:
+            return f"{prefix}{name}{suffix}"
+        room = width - metrics.horizontalAdvance(prefix + suffix)
+        return prefix + metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) + suffix
+
+    return f"{fitted('true: ', item.true_name)}\n{fitted('→ ', item.predicted_name, ' ' + conf)}"
 
 
 @dataclass(frozen=True)
@@ -88,16 +101,20 @@ class MisclassifiedGallery(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._images: list[np.ndarray] = []
-        self._class_names: Sequence[str] = ()
+        self._epochs = EpochChooser()  # which epoch's mistakes to show, and its class names
+        self.header = plain_label("")  # 'Validation, epoch 1 (best, saved): 32 of 233 …'
+        self.header.setWordWrap(True)
+        self.header.setContentsMargins(4, 2, 4, 2)
+        self.header.setToolTip("Which epoch these mistakes are from, and how many there were")
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 52, THUMB + 3 * self.fontMetrics().height() + 12))
+        self.list.setGridSize(QSize(TILE_W, THUMB + 3 * self.fontMetrics().height() + 12))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setUniformItemSizes(True)
         self.list.setWordWrap(False)  # two lines, each fitted: the % always shows
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # (fitted already)
         self.list.itemDoubleClicked.connect(self._activated)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setToolTip("Validation images the model got wrong, the most confident "
@@ -107,20 +124,39 @@ class MisclassifiedGallery(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setToolTip("Misclassified validation images appear here after each epoch")
-        self._stack = QStackedLayout(self)
-        self._stack.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.header)
+        self._stack = QStackedLayout()
         self._stack.addWidget(self.empty)
         self._stack.addWidget(self.list)
         self._stack.setCurrentWidget(self.empty)
+        outer.addLayout(self._stack, 1)
+        self.header.hide()
 
     def show_record(self, record: object) -> None:
-        """Take a training record: Started names the classes, EpochEnd brings its mistakes."""
-        match record:
-            case Started():
-                self._class_names = record.class_names
-            case EpochEnd():
-                self.set_items([Mistake.named(m, self._class_names)
-                                for m in record.misclassified])
+        """Take a training record: Started names the classes, EpochEnd brings its mistakes,
+        Finished brings back the best epoch's (the weights kept)."""
+        shown = self._epochs.take(record)
+        if shown is not None:
+            run = self._epochs.run
+            names = run.class_names if run is not None else ()
+            self.set_items([Mistake.named(m, names) for m in shown.record.misclassified])
+            self.set_header(shown, len(shown.record.misclassified))
+
+    def set_header(self, shown: ShownEpoch, kept: int) -> None:
+        """'Validation, epoch 1 (best, saved): 32 of 233 mistakes, the most confident first'."""
+        total, count = shown.record.mistakes, min(kept, MAX_SHOWN, shown.record.mistakes)
+        where = shown.describe()
+        where = where[0].upper() + where[1:]
+        if total == 0:
+            text = f"{where}: no mistakes"
+        elif count == total:
+            text = f"{where}: all {total:,} mistake{'s' if total > 1 else ''}"
+        else:
+            text = f"{where}: {count:,} of {total:,} mistakes, the most confident first"
+        self.header.setText(text)
+        self.header.show()
 
     def set_items(self, items: Sequence[Mistake]) -> None:
         """Show the mistakes of an epoch, sorted by confidence (most confident first), at most
@@ -156,6 +192,8 @@ class MisclassifiedGallery(QWidget):
         """Back to the empty state (before the first epoch)."""
         self._images = []
         self.list.clear()
+        self.header.hide()
+        self.header.setText("")
         self.empty.setText(WAITING_TEXT)
         self._stack.setCurrentWidget(self.empty)
 
@@ -164,7 +202,7 @@ class MisclassifiedGallery(QWidget):
         return self.list.count()
 
     def captions(self) -> list[str]:
-        """The captions in display order ('true 4 → 9\\n97%')."""
+        """The captions in display order ('true: 4\\n→ 9 97.0%')."""
         return [self.list.item(i).text() for i in range(self.list.count())]
 
     def empty_text(self) -> str:

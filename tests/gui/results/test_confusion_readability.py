@@ -163,5 +163,7 @@ def test_a_real_run_titles_the_matrix_with_its_split(tab, qtbot, shared_data: Pa
         tab.run.start(values, "split title")
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=30_000)
     images = int(np.sum(ended.args[0].confusion))
-    assert tab.confusion.title_text() == f"Confusion matrix — {split} ({images:,} images)"
+    # a one-epoch run: its only epoch is the best one, whose weights were saved
+    assert tab.confusion.title_text() == (f"Confusion matrix — {split}, epoch 1 (best, saved): "
+                                          f"{images:,} images")
     assert tab.confusion.cell_at(QPointF(tab.confusion.cell_rect(1, 1).center())) == (1, 1)

@@ -42,7 +42,8 @@ def test_empty_before_the_first_epoch(gallery):
 def test_most_confident_mistakes_come_first_with_captions(gallery):
     gallery.set_items([mistake(4, 9, 0.61), mistake(7, 1, 0.97), mistake(3, 5, 0.8)])
     assert gallery.count() == 3
-    assert gallery.captions() == ["true 7 → 1\n97.0%", "true 3 → 5\n80.0%", "true 4 → 9\n61.0%"]
+    assert gallery.captions() == ["true: 7\n→ 1 97.0%", "true: 3\n→ 5 80.0%",
+                                  "true: 4\n→ 9 61.0%"]
     assert gallery.list.isVisibleTo(gallery) and not gallery.empty.isVisibleTo(gallery)
     assert "97.0% confidence" in gallery.list.item(0).toolTip()
 
@@ -50,14 +51,14 @@ def test_most_confident_mistakes_come_first_with_captions(gallery):
 def test_names_are_used_in_captions(gallery):
     item = mistake(3, 5, 0.5)
     gallery.set_items([replace(item, true_name="cat", predicted_name="dog")])
-    assert gallery.captions() == ["true cat → dog\n50.0%"]
+    assert gallery.captions() == ["true: cat\n→ dog 50.0%"]
 
 
 def test_at_most_64_are_shown_the_most_confident_ones(gallery):
     items = [mistake(i % 10, (i + 1) % 10, i / 100) for i in range(100)]
     gallery.set_items(items)
     assert gallery.count() == MAX_SHOWN == 64
-    assert gallery.captions()[0].endswith("\n99.0%") and gallery.captions()[-1].endswith("\n36.0%")
+    assert gallery.captions()[0].endswith(" 99.0%") and gallery.captions()[-1].endswith(" 36.0%")
 
 
 def test_rgb_and_grey_images_become_56_pixel_nearest_neighbour_thumbnails(gallery):
