@@ -34,7 +34,8 @@ from digitpad.gui.widgets.plain_text import plain_label, tooltip
 
 MAX_SHOWN = 64
 THUMB = 56  # thumbnails are 56×56 (28×28 digits scaled 2× with nearest neighbour)
-TILE_W = THUMB + 84  # a tile's width: "→ Ankle boot 99.8%" fits whole
+TILE_W = THUMB + 84  # the widest tile: "→ Ankle boot 99.8%" fits whole …
+TILE_MIN_W = THUMB + 24  # … and the narrowest: digits' tiles stay compact
 WAITING_TEXT = "No mistakes to show yet"
 NONE_TEXT = "No mistakes on the validation set"
 
@@ -166,7 +167,13 @@ class MisclassifiedGallery(QWidget):
         try:
             self.list.clear()
             self._images = [np.asarray(item.image) for item in ordered[:MAX_SHOWN]]
-            metrics, width = self.list.fontMetrics(), self.list.gridSize().width() - 8
+            metrics = self.list.fontMetrics()
+            widest = max((metrics.horizontalAdvance(line) for item in ordered[:MAX_SHOWN]
+                          for line in caption(item).split("\n")), default=0)
+            grid = self.list.gridSize()
+            grid.setWidth(min(TILE_W, max(TILE_MIN_W, widest + 12)))  # as wide as the names
+            self.list.setGridSize(grid)
+            width = grid.width() - 8
             for item in ordered[:MAX_SHOWN]:
                 widget_item = QListWidgetItem(QIcon(thumbnail(item.image)),
                                               caption(item, metrics, width))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from digitpad.core.records import EpochEnd, Misclassified, Started
-from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
+from digitpad.gui.results.misclassified_gallery import TILE_MIN_W, TILE_W, MisclassifiedGallery
 from tests.gui.helpers import shown
 
 SHAPES = ("circle", "square", "triangle")
@@ -80,3 +80,4 @@ def test_digits_stay_compact(gallery):
         gallery.show_record(record)
     assert gallery.captions() == ["true: 4\n→ 9 97.3%"]
     lines_fit(gallery)
+    assert gallery.list.gridSize().width() <= TILE_MIN_W < TILE_W  # more tiles to a row
