@@ -37,6 +37,15 @@ _DATA_RECORD = re.compile(r"(^|/)data/\d+$", re.IGNORECASE)
 _TORCH_OWN = ("torch.", "collections.OrderedDict")  # what torch.save itself writes
 
 
+def unreadable(name: str, reason: str) -> CheckpointError:
+    """A file that is no model digitpad can read: the technical `reason` in the message (the
+    CLI prints it), a summary a person can act on for the GUI."""
+    return CheckpointError(
+        f"{name} is not a readable model file ({reason}).",
+        summary=f"{name} is not a digitpad model file (it may be damaged, or another kind of "
+                "file).")
+
+
 @dataclass(frozen=True)
 class Archive:
     """What a model file's zip declares."""
@@ -51,22 +60,19 @@ def inspect_archive(handle: IO[bytes], name: str) -> Archive:
     if handle.read(4) != b"PK\x03\x04":
         # digitpad only writes zip files; torch's older format sizes its buffers from the file
         # itself, so it is not read at all
-        raise CheckpointError(f"{name} is not a readable model file (not a zip archive).")
+        raise unreadable(name, "not a zip archive")
     try:
         with zipfile.ZipFile(handle) as archive:
             records = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise CheckpointError(f"{name} is not a readable model file ({short(exc)}).") from None
+        raise unreadable(name, short(exc)) from None
     if len(records) > MAX_RECORDS:
-        raise CheckpointError(f"{name} is not a readable model file ({len(records):,} records).")
+        raise unreadable(name, f"{len(records):,} records")
     seen: set[str] = set()
     for record in records:  # torch finds records by name ignoring case: one of each
         key = record.filename.casefold()
         if key in seen:
-            raise CheckpointError(
-                f"{name} is not a readable model file "
-                f"(two records named {printable(record.filename, 80)})."
-            )
+            raise unreadable(name, f"two records named {printable(record.filename, 80)}")
         seen.add(key)
     data = sum(r.file_size for r in records if _DATA_RECORD.search(r.filename))
     other = sum(r.file_size for r in records if not _DATA_RECORD.search(r.filename))
@@ -77,7 +83,7 @@ def inspect_archive(handle: IO[bytes], name: str) -> Archive:
         )
     pickles = [r.filename for r in records if r.filename.rsplit("/", 1)[-1] == "data.pkl"]
     if len(pickles) != 1:
-        raise CheckpointError(f"{name} is not a readable model file (no single data.pkl).")
+        raise unreadable(name, "no single data.pkl")
     return Archive(data, pickles[0])
 
 
@@ -99,9 +105,9 @@ def load_payload(handle: IO[bytes], name: str, archive: Archive, map_location: s
                 f"Refused to load {name}: it contains Python objects that could run code when "
                 f"loaded{detail}, which a digitpad model file never does."
             ) from None
-        raise CheckpointError(f"{name} is not a readable model file (corrupt data).") from None
+        raise unreadable(name, "corrupt data") from None
     except Exception as exc:  # noqa: BLE001 - torch's reader raises many kinds on a bad archive
-        raise CheckpointError(f"{name} is not a readable model file ({short(exc)}).") from None
+        raise unreadable(name, short(exc)) from None
 
 
 def _foreign_globals(handle: IO[bytes], archive: Archive) -> list[str] | None:

@@ -6,7 +6,14 @@ class DigitpadError(Exception):
 
 
 class CheckpointError(DigitpadError):
-    """A model file that cannot be used: corrupt, truncated, unsafe or mismatched."""
+    """A model file that cannot be used: corrupt, truncated, unsafe or mismatched.
+
+    The message (what the CLI prints) may end in a technical reason ("not a zip archive");
+    `summary` says it in words a person can act on, for the GUI (the message, by default)."""
+
+    def __init__(self, message: str, *, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message
 
 
 class DatasetError(DigitpadError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import Enum, auto
 
 from digitpad.gui.widgets.message_bar import MessageBar
+from digitpad.gui.widgets.plain_text import tooltip
 
 
 class Topic(Enum):
@@ -34,9 +35,12 @@ class DrawMessages:
         self._topic: Topic | None = None
         self._text = ""
 
-    def show(self, topic: Topic, text: str, error: bool = False, timeout_ms: int = 0) -> None:
-        """Show `text` (replacing whatever is shown)."""
+    def show(self, topic: Topic, text: str, error: bool = False, timeout_ms: int = 0,
+             detail: str = "") -> None:
+        """Show `text` (replacing whatever is shown); `detail`, the technical reason a person
+        need not read, is the bar's tooltip."""
         self._topic, self._text = topic, text
+        self.bar.setToolTip(tooltip(f"Details: {detail}") if detail else "")
         self.bar.show_message(text, error=error, timeout_ms=timeout_ms)
 
     def showing(self, topic: Topic, text: str | None = None) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -81,8 +81,10 @@ class DrawTab(QWidget):
         right.addWidget(model_label)
         right.addWidget(self.picker)
         right.addWidget(self.label)
+        # the bars take the height first, up to rows of a comfortable size; the view takes
+        # what is left, its picture of what the model sees at the top, growing up to 8×
         right.addWidget(self.bars, 1)
-        right.addWidget(self.view, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addWidget(self.view)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -167,8 +169,8 @@ class DrawTab(QWidget):
         # results still coming from the previous model are older than this request: dropped
         self._latest_shown = max(self._latest_shown, self.request_prediction())
 
-    def _model_failed(self, path: str, message: str) -> None:
-        self.notes.show(Topic.MODEL, message, error=True)
+    def _model_failed(self, path: str, message: str, detail: str = "") -> None:
+        self.notes.show(Topic.MODEL, message, error=True, detail=detail)
         if self.model is not None:  # the previous model stays in use
             self.picker.setCurrentIndex(self.picker.findData(self.model_path))
             self.request_prediction()

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from digitpad.gui.canvas.drawing_canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 
+BRUSH_SLIDER_MAX = 240  # px
+
 
 def _tool_button(text: str, tip: str) -> QToolButton:
     button = QToolButton()
@@ -40,11 +42,13 @@ class DrawTools(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Brush"))
+        self.brush.setMaximumWidth(BRUSH_SLIDER_MAX)  # 47 steps need no more in a big window
         row.addWidget(self.brush, 1)
         row.addWidget(self.brush_value)
         for button in (self.eraser, self.undo_button, self.redo_button, self.clear_button,
                        self.open_button):
             row.addWidget(button)
+        row.addStretch(0)  # what a big window has to spare goes to the right of the buttons
         canvas.brushSizeChanged.connect(self.brush.setValue)
         canvas.undoAvailable.connect(self.undo_button.setEnabled)
         canvas.redoAvailable.connect(self.redo_button.setEnabled)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_ROW = 14
 MIN_BAR = 40  # the bars keep at least this much width (px) before class names are shortened
-MAX_ROW = 30
+MAX_ROW = 40  # a big window's rows stop growing here (the widget's maximum height follows)
 MAX_ALL_ROWS = 40  # up to this many classes, one row each
 TOP_ROWS = 12  # beyond that, rows for the most probable classes and a line for the rest
 
@@ -34,6 +34,7 @@ class ProbabilityBars(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setToolTip("How sure the model is of each class")
         self.setAccessibleName("Class probabilities")
+        self._fit_height()
 
     # --- data -------------------------------------------------------------------------------
     def set_classes(self, names: Sequence[str]) -> None:
@@ -44,8 +45,15 @@ class ProbabilityBars(QWidget):
         self._rows = list(range(min(len(self._names), self._row_limit())))
         self.setToolTip("How sure the model is of each class" if len(self._names) <= MAX_ALL_ROWS
                         else f"How sure the model is of its {TOP_ROWS} most likely classes")
+        self._fit_height()
         self.updateGeometry()
         self._changed()
+
+    def _fit_height(self) -> None:
+        """No taller than rows of MAX_ROW need (ten before any classes are known), so a big
+        window's spare height is left to the widgets below instead of empty space in here."""
+        lines = self._line_count() if self._names else 10
+        self.setMaximumHeight(lines * MAX_ROW + 8)
 
     def set_probabilities(self, values: Sequence[float]) -> None:
         """One probability (0..1) per class, in class order."""

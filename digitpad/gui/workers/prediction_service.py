@@ -58,7 +58,8 @@ class LoadedModel:
 class _LoadResult:
     path: str
     predictor: Predictor | None = None
-    error: str = ""
+    error: str = ""  # what a person can act on (CheckpointError.summary)
+    detail: str = ""  # the technical reason, when the error leaves it out
 
 
 def _import_core() -> None:
@@ -80,7 +81,8 @@ def _load(path: str) -> _LoadResult:
 
         return _LoadResult(path, Predictor.from_file(path))
     except DigitpadError as exc:
-        return _LoadResult(path, error=str(exc))
+        summary = getattr(exc, "summary", "") or str(exc)
+        return _LoadResult(path, error=summary, detail=str(exc) if summary != str(exc) else "")
     except Exception as exc:  # noqa: BLE001 - an unexpected file problem must not kill the app
         return _LoadResult(path, error=f"{path} could not be loaded ({type(exc).__name__}: "
                                        f"{exc}).")
@@ -97,7 +99,8 @@ class PredictionService(QObject):
     """Owns the prediction thread. Call from the GUI thread; results arrive as signals."""
 
     modelLoaded = Signal(object)  # LoadedModel
-    modelFailed = Signal(str, str)  # path, message (the model in use, if any, stays)
+    # path, message, its technical detail ('' when none); the model in use, if any, stays
+    modelFailed = Signal(str, str, str)
     predicted = Signal(int, object)  # request number, core.predictor.Prediction (no_ink: blank)
     predictionFailed = Signal(int, str)  # request number, message
     modelsListed = Signal(list)  # core.model_library.ModelEntry, one per model the app knows
@@ -180,7 +183,7 @@ class PredictionService(QObject):
             return  # overtaken by a newer load, or the window is closing
         predictor = result.predictor
         if predictor is None:
-            self.modelFailed.emit(result.path, result.error)
+            self.modelFailed.emit(result.path, result.error, result.detail)
             return
         with self._wake:  # any prediction handed over from now on uses it
             self._predictor = predictor
@@ -195,7 +198,7 @@ class PredictionService(QObject):
     @Slot(str)
     def _load_crashed(self, message: str) -> None:
         if self._latest(self._loads):
-            self.modelFailed.emit("", f"The model could not be loaded ({message}).")
+            self.modelFailed.emit("", f"The model could not be loaded ({message}).", "")
 
     def list_models(self) -> None:
         """List bundled and saved models in the background; modelsListed follows (unless a

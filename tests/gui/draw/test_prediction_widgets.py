@@ -79,6 +79,7 @@ def test_the_label_shows_a_prediction_or_a_message(qtbot):
 def test_the_model_view_shows_the_28x28_picture(qtbot):
     view = ModelInputView()
     qtbot.addWidget(view)
+    view.resize(view.minimumSize())  # the 4x picture, at the widget's top left
     view.show()
     picture = np.zeros((28, 28), np.uint8)
     picture[:, 14:] = 255
