@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from digitpad.core.errors import ImageError
-from digitpad.core.preprocess import _dark_ink, _ink, _ring
+from digitpad.core.preprocess import _as_float, _composite, _dark_ink, _gray, _ink, _ring
 from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
 from digitpad.core.safe_text import printable
 
@@ -127,3 +127,15 @@ def reads_negatives_alike(mode: str, dark_background: bool) -> bool:
     mode and plain mode on a dark background find the background themselves and make it black;
     plain photo preprocessing (dark_background False) takes the pixels as they are."""
     return mode == "digit" or bool(dark_background)
+
+
+def flattened_gray(rgba: np.ndarray) -> np.ndarray:
+    """An (H, W, 4) uint8 RGBA image as the uint8 grey the preprocessing reads: its alpha
+    flattened onto the shade the preprocessing picks (white under dark ink, black under light
+    ink; white when nothing is opaque), so that a white digit on a transparent background stays
+    visible."""
+    color, alpha = _as_float(rgba)
+    gray = _composite(_gray(color), alpha)
+    if gray is None:
+        return np.full(color.shape[:2], 255, dtype=np.uint8)
+    return np.rint(np.clip(gray, 0.0, 1.0) * 255).astype(np.uint8)

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-from digitpad.core.images import light_ink_on_dark
+from digitpad.core.images import flattened_gray, light_ink_on_dark
 
 PAPER = 280  # logical paper units
 SCALE = 2  # stored pixels per paper unit
@@ -39,8 +39,9 @@ def is_blank(image: QImage) -> bool:
 
 
 def fit_onto_paper(image: QImage, as_dark_ink: bool = True) -> QImage:
-    """`image` on paper of its own background shade: alpha composited onto white, grey, fitted
-    keeping its aspect ratio (smoothly scaled, up or down) and centred.
+    """`image` on paper of its own background shade: grey (transparency flattened as the
+    preprocessing flattens it), fitted keeping its aspect ratio (smoothly scaled, up or down)
+    and centred.
 
     The margins a non-square image leaves take the median shade of the image's own edge, so a
     light-on-dark picture gets dark margins (white ones would read as a box drawn round it) and
@@ -53,11 +54,7 @@ def fit_onto_paper(image: QImage, as_dark_ink: bool = True) -> QImage:
     then what the model sees is unchanged."""
     if image.isNull():
         return blank_paper()
-    flat = QImage(image.size(), QImage.Format.Format_RGB32)
-    flat.fill(WHITE)
-    with QPainter(flat) as painter:  # source-over onto the white
-        painter.drawImage(0, 0, image)
-    grey = flat.convertToFormat(QImage.Format.Format_Grayscale8)
+    grey = _flattened(image)
     scaled = grey.scaled(SIZE, SIZE, Qt.AspectRatioMode.KeepAspectRatio,
                          Qt.TransformationMode.SmoothTransformation)
     paper = QImage(SIZE, SIZE, QImage.Format.Format_Grayscale8)
@@ -69,6 +66,23 @@ def fit_onto_paper(image: QImage, as_dark_ink: bool = True) -> QImage:
     if as_dark_ink and light_ink_on_dark(pixels(paper)):  # the preprocessing's own test
         paper.invertPixels()
     return paper
+
+
+def _flattened(image: QImage) -> QImage:
+    """`image` in grey; one with transparent pixels flattened by the core (core.images
+    .flattened_gray: a white digit on a transparent ground goes onto black, as `digitpad
+    predict` reads it, not onto white, where it would vanish)."""
+    if not image.hasAlphaChannel():
+        return image.convertToFormat(QImage.Format.Format_Grayscale8)
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    height, stride = rgba.height(), rgba.bytesPerLine()
+    buffer = np.frombuffer(rgba.constBits(), dtype=np.uint8, count=height * stride)
+    array = buffer.reshape(height, stride)[:, : rgba.width() * 4].reshape(height, -1, 4)
+    if int(array[:, :, 3].min()) == 255:  # opaque after all (files arrive as RGBA)
+        return rgba.convertToFormat(QImage.Format.Format_Grayscale8)
+    grey = np.ascontiguousarray(flattened_gray(array))
+    return QImage(grey.data, grey.shape[1], grey.shape[0], grey.shape[1],
+                  QImage.Format.Format_Grayscale8).copy()
 
 
 def _edge_shade(image: QImage) -> int:

@@ -80,8 +80,9 @@ def test_strokes_on_an_opened_white_on_black_one_add_ink(window, qtbot, shared_d
 
 def test_the_canvas_reads_files_as_predict_does(window, qtbot, shared_data, tmp_path,
                                                 monkeypatch, library):
-    """Light-on-dark and dark-on-light, tall, wide and square: the canvas shows each as dark
-    ink on light paper and gives the answer `digitpad predict` gives for the file."""
+    """Light-on-dark and dark-on-light, tall, wide and square, and a white digit on a
+    transparent ground: the canvas shows each as dark ink on light paper and gives the answer
+    `digitpad predict` gives for the file."""
     digit = _mnist(shared_data, 3)
     paths = []
     for light_on_dark in (True, False):
@@ -90,6 +91,11 @@ def test_the_canvas_reads_files_as_predict_does(window, qtbot, shared_data, tmp_
             picture = digit if light_on_dark else 255 - digit
             Image.fromarray(picture).resize(size, Image.BICUBIC).save(path)
             paths.append(path)
+    # a white digit on a transparent ground (old: flattened onto white, it vanished)
+    path = tmp_path / "three white on transparent.png"
+    rgba = np.dstack([np.full_like(digit, 255)] * 3 + [digit])
+    Image.fromarray(rgba, "RGBA").resize((250, 400), Image.BICUBIC).save(path)
+    paths.append(path)
     done = subprocess.run([sys.executable, "-m", "digitpad", "predict", *map(str, paths),
                            "--json"], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "DIGITPAD_MODEL_DIR": str(library)})
