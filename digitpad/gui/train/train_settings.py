@@ -13,11 +13,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -32,29 +30,11 @@ from digitpad.gui.settings_store import (
 )
 from digitpad.gui.train.dataset_picker import DatasetPicker
 from digitpad.gui.train.run_advice import steps_hint
+from digitpad.gui.widgets.form_fields import combo, set_item_enabled, show_loading, spin
 from digitpad.gui.widgets.plain_text import plain_label, tooltip
 
 DEVICE_NAMES = {"auto": "Automatic (best available)", "cpu": "CPU", "cuda": "CUDA GPU",
                 "mps": "Apple Metal (MPS)"}
-
-
-def _combo(tip: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setToolTip(tip)
-    return combo
-
-
-def _spin(limits: tuple[int, int], tip: str) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(*limits)
-    box.setToolTip(tip)
-    return box
-
-
-def _set_item_enabled(combo: QComboBox, index: int, enabled: bool, tip: str = "") -> None:
-    item = combo.model().item(index)  # QStandardItemModel, the combo's default model
-    item.setEnabled(enabled)
-    item.setToolTip(tooltip(tip))
 
 
 class TrainSettingsForm(QWidget):
@@ -74,30 +54,30 @@ class TrainSettingsForm(QWidget):
         self.picker = DatasetPicker(self)
         self.dataset, self.data_dir = self.picker.combo, self.picker.data_dir
         self.folder_label, self.folder_preview = self.picker.folder_label, self.picker.preview_label
-        self.model = _combo("The network to train")
+        self.model = combo("The network to train")
         self.model.addItem("Loading models…")
         self.model.setEnabled(False)
         self.model_info = plain_label()
         self.model_info.setWordWrap(True)
-        self.variant = _combo("A variant of this model")
-        self.optimizer = _combo("How the weights are updated (the model's recipe is preset)")
+        self.variant = combo("A variant of this model")
+        self.optimizer = combo("How the weights are updated (the model's recipe is preset)")
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(6)
         self.lr.setRange(*LR_RANGE)
         self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.lr.setToolTip("Learning rate: how big each update step is")
-        self.batch_size = _spin(BATCH_SIZE_RANGE, "Images per training step")
-        self.epochs = _spin(EPOCHS_RANGE, "Passes over the training images")
-        self.scheduler = _combo("How the learning rate changes during training")
+        self.batch_size = spin(BATCH_SIZE_RANGE, "Images per training step")
+        self.epochs = spin(EPOCHS_RANGE, "Passes over the training images")
+        self.scheduler = combo("How the learning rate changes during training")
         self.augment = QCheckBox("Augment (shift, rotate, scale, stroke width)")
         self.augment.setChecked(True)
         self.augment.setToolTip("Show slightly changed copies of each image so the model copes "
                                 "with how people really draw")
-        self.device = _combo("Where training runs")
+        self.device = combo("Where training runs")
         for name, text in DEVICE_NAMES.items():
             self.device.addItem(text, name)
-        self.seed = _spin(SEED_RANGE, "Random seed: the same seed and settings give the same run")
-        self.limit = _spin(LIMIT_RANGE, "")
+        self.seed = spin(SEED_RANGE, "Random seed: the same seed and settings give the same run")
+        self.limit = spin(LIMIT_RANGE, "")
         self.limit.setSingleStep(1000)
         self.limit.setSpecialValueText("All")
         self.limit.setToolTip("Train on at most this many images (for a quick demo); All uses "
@@ -126,6 +106,10 @@ class TrainSettingsForm(QWidget):
         form.addRow("Ima&ges", self.limit)
         form.addRow("Save &as", self.save_name)
         self._form = form
+        # until the choices arrive, the recipe's fields read "Loading…", not spin-box minimums
+        self._recipe_fields = (self.variant, self.optimizer, self.lr, self.batch_size,
+                               self.epochs, self.scheduler)
+        show_loading(self._recipe_fields, True)
         self.picker.changed.connect(self._dataset_changed)
         self.picker.previewed.connect(self._dataset_changed)
         self.model.currentIndexChanged.connect(self._model_changed)
@@ -140,13 +124,14 @@ class TrainSettingsForm(QWidget):
     def set_choices(self, choices: dict[str, Any]) -> None:
         """Fill the form from core.training_choices (computed in the background)."""
         self._models = {m["name"]: m for m in choices["models"]}
+        show_loading(self._recipe_fields, False)
         self.optimizer.clear()
         self.optimizer.addItems(choices["optimizers"])
         self.scheduler.clear()
         self.scheduler.addItems(choices["schedulers"])
         for index in range(self.device.count()):
             problem = choices["devices"].get(self.device.itemData(index))
-            _set_item_enabled(self.device, index, problem is None, problem or "")
+            set_item_enabled(self.device, index, problem is None, problem or "")
         self.model.blockSignals(True)
         self.model.clear()
         for model in choices["models"]:
@@ -197,8 +182,8 @@ class TrainSettingsForm(QWidget):
 
     def _suggest_name(self) -> None:
         """Name the model after its network and data, unless the person typed a name."""
-        if self.save_name.text() not in ("", self._suggested):
-            return  # never silently replace a typed name
+        if self.save_name.text() not in ("", self._suggested) or not self._models:
+            return  # never silently replace a typed name (nor name a model not yet listed)
         dataset = self.picker.value()
         short = dataset if dataset in ("mnist", "fashion-mnist") else (
             os.path.basename(os.path.normpath(dataset)) or "folder")
@@ -271,10 +256,10 @@ class TrainSettingsForm(QWidget):
         if index >= 0:
             self.model.setCurrentIndex(index)
         self._show_recipe(self._models[self.model.currentData()])
-        for combo, text in ((self.optimizer, config.optimizer),
-                            (self.scheduler, config.scheduler)):
+        for box, text in ((self.optimizer, config.optimizer),
+                          (self.scheduler, config.scheduler)):
             if text is not None:  # None: the recipe's, shown above
-                combo.setCurrentText(text)
+                box.setCurrentText(text)
         for box, value in ((self.lr, config.lr), (self.batch_size, config.batch_size),
                            (self.epochs, config.epochs)):
             if value is not None:

@@ -25,9 +25,9 @@ from digitpad.core.records import EpochEnd, Finished, Notice, Started, Steps
 from digitpad.gui.results.confusion_view import ConfusionMatrixView
 from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
 from digitpad.gui.settings_store import TrainSettings, read_train
+from digitpad.gui.train import run_advice as advice
 from digitpad.gui.train.charts import AccuracyChart, LossChart
 from digitpad.gui.train.continue_training import ContinueTraining
-from digitpad.gui.train.run_advice import ModelInUse, why_not_used
 from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm
 from digitpad.gui.widgets.message_bar import MessageBar
@@ -43,6 +43,15 @@ def _training_choices() -> dict[str, Any]:
     from digitpad.core.training_choices import training_choices  # imports torch: background only
 
     return training_choices()
+
+
+def _explain_train_series(chart: LossChart | AccuracyChart) -> None:
+    """A tooltip on the chart's "train" legend entry (and the chart) saying why it is lower."""
+    for sample, label in chart.legend.items:
+        if label.text == "train":
+            sample.setToolTip(advice.TRAIN_NOTE)
+            label.setToolTip(advice.TRAIN_NOTE)
+    chart.plot.setToolTip(f"{chart.plot.toolTip()}\n\n{advice.TRAIN_NOTE.capitalize()}.")
 
 
 def _button(text: str, tip: str) -> QPushButton:
@@ -61,12 +70,17 @@ class TrainTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run = TrainingWorker(self)
-        self.messages = MessageBar(self)
+        # a fixed room of two lines at the top, kept when empty: a message appearing neither
+        # moves a control (a banner once pushed the buttons down under the mouse, so a click
+        # meant for Pause hit Save as) nor covers one (a floating one hid the progress bar)
+        self.messages = MessageBar(self, lines=2)
         self.form = TrainSettingsForm(self)
         self.form.settingRefused.connect(lambda text: self.messages.show_message(text))
         self.progress = TrainProgress(self)
         self.loss_chart = LossChart(self)
         self.accuracy_chart = AccuracyChart(self)
+        for chart in (self.loss_chart, self.accuracy_chart):
+            _explain_train_series(chart)
         self.confusion = ConfusionMatrixView(self)
         self.gallery = MisclassifiedGallery(self)
         self.start_button = _button("&Start", "Start training with these settings")
@@ -79,8 +93,9 @@ class TrainTab(QWidget):
         self.continuing = ContinueTraining(self)  # its button, dialog and run
         self._again = self.start  # what Choose folder… retries
         self._class_names: list[str] = []
-        self._in_use: ModelInUse | None = None  # the Draw tab's model, to compare runs with
+        self._in_use: advice.ModelInUse | None = None  # the Draw tab's model, to compare with
         self._stepped = False  # whether the current run took a training step
+        self._epochs = (0, 0)  # epochs done, of how many
         self._choices = BackgroundCall(_training_choices, self)
         self._layout()
         self._connect()
@@ -130,10 +145,8 @@ class TrainTab(QWidget):
         body.addWidget(right)
         body.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
+        outer.addWidget(self.messages)
         outer.addWidget(body, 1)
-        # Messages float over the top of the tab rather than push it down: a banner appearing
-        # at Start once moved the buttons under the mouse, so a click meant for Pause hit Save as
-        self.messages.float_over_parent()
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)
@@ -184,6 +197,7 @@ class TrainTab(QWidget):
         self.gallery.clear()
         self.progress.show_busy("Loading the dataset…")
         self._stepped = False
+        self._epochs = (0, config.epochs or 0)  # (done, of), from the run's EpochEnd records
         self.run.start(config, save_name, resume_from)
         self._set_running(True)
         # "Training started" waits for the data (see _started): a missing dataset is no start
@@ -238,46 +252,40 @@ class TrainTab(QWidget):
             case Steps():
                 self._stepped = True
             case EpochEnd():
+                self._epochs = (record.epoch, record.epochs)
                 self.status.emit(f"Epoch {record.epoch}/{record.epochs}: validation accuracy "
                                  f"{record.val_accuracy:.2%}")
             case Finished():
                 self._finished(record)
 
     def _finished(self, result: Finished) -> None:
-        metrics = result.metrics
-        which = "Test" if "test_accuracy" in metrics else "Validation"
-        accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
-        took = f"Took {format_duration(result.elapsed)}."
-        score = f"{which} accuracy {accuracy:.2%}. " if accuracy is not None else ""
-        saved, problem = result.saved, result.save_problem
-        where = " Saved to your model library." if saved and not problem else (
-            " Saved elsewhere: see the message above." if saved
-            else " Not saved: see the message above." if problem else "")
-        self.progress.show_text(f"{result.reason.capitalize()}. {score}{took}{where}")
-        text = f"{result.message} {score}{took}"
-        if problem:  # the run ran: say so, and where its model went (if anywhere)
-            text += f" {problem}"
-        why_not = saved and why_not_used(self._class_names, metrics, self._in_use)
+        """Each fact once (run_advice.finished_text): the banner how good the run is and where
+        it went, the progress line how far it got and how long it took, the status bar that it
+        ended."""
+        metrics, saved = result.metrics, result.saved
+        self.progress.show_text(advice.progress_line(result.reason, *self._epochs,
+                                                     format_duration(result.elapsed)))
+        self.status.emit(advice.STATUS.get(result.reason, "Training ended"))
+        why_not = saved and advice.why_not_used(self._class_names, metrics, self._in_use)
+        text = advice.finished_text(result, why_not, self.form.steps_hint() if why_not else "")
         if why_not:  # kept, but the model in use stays unless the user asks
-            hint = self.form.steps_hint()
-            text += f" Saved as {saved}, but not put on the Draw tab: {why_not}." + (
-                f" {hint}" if hint else "")
             self.messages.show_message(text, error=True, action=(
-                "Use it anyway", lambda: self.modelSaved.emit(saved)))
+                "Use it anyway", lambda: self._use_anyway(saved)))
             self.modelKept.emit(saved)
             return
-        if saved:
-            text += (f" Saved as {saved} instead, so the run is not lost." if problem
-                     else f" Saved as {saved}; it is ready on the Draw tab.")
-        failed = result.reason == "diverged" or bool(problem)
+        failed = result.reason == "diverged" or bool(result.save_problem)
         self.messages.show_message(text, error=failed, timeout_ms=0 if failed else 15_000)
         if saved:
             self.modelSaved.emit(saved)
 
+    def _use_anyway(self, saved: str) -> None:
+        self.status.emit(f"{advice.saved_name(saved)} is now on the Draw tab")
+        self.modelSaved.emit(saved)
+
     def set_model_in_use(self, model: LoadedModel) -> None:
         """The Draw tab's model (PredictionService.modelLoaded's LoadedModel): a run far worse
         than it is not put on the Draw tab unasked."""
-        self._in_use = ModelInUse.loaded(model)
+        self._in_use = advice.ModelInUse.loaded(model)
 
     def _failed(self, message: str, kind: str) -> None:
         self.progress.reset()

@@ -1,27 +1,42 @@
-"""MessageBar: a non-blocking, dismissable message strip (errors never need a modal dialog)."""
+"""MessageBar: a non-blocking, dismissable message strip (errors never need a modal dialog).
+
+By default it takes the room its text needs in the parent's layout. Made with `lines`, it keeps
+a fixed room of that many lines whether a message shows or not (so a message appearing moves no
+control, and covers none): longer text is cut with "…", shown whole in its tooltip and by the
+"More…" button beside it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QSizePolicy, QToolButton, QWidget
 
+from digitpad.gui.widgets.elided_label import ElidedLabel
 from digitpad.gui.widgets.plain_text import plain_label
 
 
 class MessageBar(QWidget):
-    """Shows one message at a time, tinted for errors; hides itself after a while."""
+    """Shows one message at a time, tinted for errors; hides itself after a while.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    `lines` > 0: a reserved area of that many lines, kept in the layout while hidden."""
+
+    def __init__(self, parent: QWidget | None = None, lines: int = 0) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        self._label = plain_label()  # messages quote file, class and dataset names
-        self._label.setWordWrap(True)
+        # messages quote file, class and dataset names: plain text
+        self._label = ElidedLabel(lines) if lines > 0 else plain_label()
+        self._label.setWordWrap(lines <= 0)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._more = QToolButton()
+        self._more.setText("More…")
+        self._more.setToolTip("Show the whole message")
+        self._more.clicked.connect(self._show_all)
+        self._more.hide()
         self._action = QToolButton()
         self._action.hide()
         self._action.clicked.connect(self._run_action)
@@ -32,37 +47,44 @@ class MessageBar(QWidget):
         close.setToolTip("Dismiss this message")
         close.clicked.connect(self.hide)
         layout.addWidget(self._label, 1)
+        layout.addWidget(self._more)
         layout.addWidget(self._action)
         layout.addWidget(close)
         self._timer = QTimer(self, singleShot=True, timeout=self.hide)
+        if lines > 0:
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the room stays when no message shows
+            policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
+            self.setSizePolicy(policy)
+            margins = layout.contentsMargins()
+            tallest = max(w.sizeHint().height() for w in (self._label, self._more,
+                                                           self._action, close))
+            self.setFixedHeight(tallest + margins.top() + margins.bottom())
         self.hide()
 
-    def float_over_parent(self) -> None:
-        """Lie over the top of the parent, full width, instead of taking room in its layout, so
-        that showing or hiding a message never moves the controls below."""
-        self.parentWidget().installEventFilter(self)
-        self._place()
+    def is_reserved(self) -> bool:
+        """True when the bar keeps a fixed room (made with `lines`)."""
+        return isinstance(self._label, ElidedLabel)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._place()
-        return super().eventFilter(watched, event)
+    def is_elided(self) -> bool:
+        """True when the message shown is cut short (its whole text: tooltip and More…)."""
+        return isinstance(self._label, ElidedLabel) and self._label.is_elided()
 
-    def event(self, event: QEvent) -> bool:
-        if self._floating() and event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
-            self._place()
-        return super().event(event)
+    def more_button(self) -> QToolButton:
+        """The "More…" button, visible while the message is cut short."""
+        return self._more
 
-    def _floating(self) -> bool:
-        parent = self.parentWidget()
-        return parent is not None and parent.layout() is not None and (
-            parent.layout().indexOf(self) < 0)
+    def _show_all(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Message", self.text(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setObjectName("whole message")
+        box.open()
 
-    def _place(self) -> None:
-        width = self.parentWidget().width()
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
-        self.setGeometry(0, 0, width, max(height, self.minimumSizeHint().height()))
-        self.raise_()
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().resizeEvent(event)
+        self._more.setVisible(self.is_elided())
 
     def text(self) -> str:
         """The message shown (or last shown)."""
@@ -92,6 +114,7 @@ class MessageBar(QWidget):
         self.setPalette(palette)
         self._label.setText(text)
         self.show()
+        self._more.setVisible(self.is_elided())
         if timeout_ms:
             self._timer.start(timeout_ms)
         else:
