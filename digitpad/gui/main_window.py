@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import platform
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
@@ -16,6 +16,7 @@ from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
 from digitpad.gui.settings_store import forget, notice, read_settings
 from digitpad.gui.train.train_tab import TrainTab
+from digitpad.gui.widgets.elided_label import ElidedLabel
 from digitpad.gui.workers.background_call import wait_for_daemons
 from digitpad.gui.workers.prediction_service import PredictionService
 
@@ -46,6 +47,11 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(1, "Train a model and watch it learn (Ctrl+2)")
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Starting…")
+        # the model in use stays in sight (a temporary message went with the first stroke)
+        self.model_status = ElidedLabel(1)
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.service.modelLoaded.connect(lambda model: self.model_status.setText(
+            f"Model: {Path(model.path).stem} ({model.architecture}, {model.dataset})"))
         self.draw_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.train_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
@@ -113,6 +119,8 @@ class MainWindow(QMainWindow):
         self._action(model, "&Manage Model Library…", self.draw_tab.manage_library,
                      tip="Rename or delete your saved models")
         self._action(model, "Show Model &Library Folder", self._show_library)
+        self._action(model, "&Continue Training…", self._continue_training,
+                     tip="Train a model from your library further (on the Train tab)")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", lambda: show_shortcuts(self))
         self._action(help_menu, "&About digitpad", self.show_about)
@@ -127,6 +135,10 @@ class MainWindow(QMainWindow):
         if path:
             self.tabs.setCurrentIndex(0)
             self.draw_tab.use_model(path)
+
+    def _continue_training(self) -> None:
+        self.tabs.setCurrentWidget(self.train_tab)
+        self.train_tab.continuing.ask()  # the Train tab's Continue training… button
 
     def _show_library(self) -> None:
         """Open the library folder in the file manager; where there is none (or the folder
@@ -179,9 +191,7 @@ class MainWindow(QMainWindow):
         self.draw_tab.load_qimage(array_to_qimage(image))
 
     def _model_trained(self, path: str) -> None:
-        self.draw_tab.refresh_models(select=path)
-        self.statusBar().showMessage(f"Saved {os.path.basename(path)}; it is now on the Draw tab",
-                                     8000)
+        self.draw_tab.refresh_models(select=path)  # the Train tab's banner says it is there
 
     # --- settings and closing -------------------------------------------------------------
     def _restore_settings(self) -> None:
