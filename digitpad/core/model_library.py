@@ -27,20 +27,22 @@ class ModelEntry:
     architecture: str = ""
     dataset: str = ""
     accuracy: float | None = None  # test accuracy when known, else validation accuracy
-    problem: str = ""  # non-empty when the file cannot be used
+    problem: str = ""  # non-empty when the file cannot be used (with its technical reason)
+    summary: str = ""  # the problem in words a person can act on ('' : the problem itself)
 
     @property
     def label(self) -> str:
-        """A one-line description for pickers and tables."""
+        """A one-line description for pickers and tables (an unusable file's problem as its
+        summary: the technical reason is `problem`, for tooltips and the CLI)."""
         if self.problem:
-            return f"{self.name} (unusable: {self.problem})"
+            return f"{self.name} (unusable: {self.summary or self.problem})"
         acc = f", {self.accuracy:.2%}" if self.accuracy is not None else ""
         return f"{self.name} ({self.architecture}, {self.dataset}{acc})"
 
 
 # path -> (what its stat said, its metadata or the reason it is unusable): metadata only, never
 # weights (read_meta reads none), and one entry per file, replaced when the file changes
-_meta_cache: dict[str, tuple[tuple[int, int, int, int], dict[str, Any] | str]] = {}
+_meta_cache: dict[str, tuple[tuple[int, int, int, int], dict[str, Any] | tuple[str, str]]] = {}
 
 
 def _entry(name: str, path: Path, bundled: bool) -> ModelEntry:
@@ -56,11 +58,11 @@ def _entry(name: str, path: Path, bundled: bool) -> ModelEntry:
             try:
                 cached = (key, read_meta(path))
             except CheckpointError as exc:
-                cached = (key, str(exc))
+                cached = (key, (str(exc), exc.summary))
             _meta_cache[str(path)] = cached
         meta = cached[1]
-        if isinstance(meta, str):
-            return ModelEntry(name, path, bundled, problem=meta)
+        if isinstance(meta, tuple):
+            return ModelEntry(name, path, bundled, problem=meta[0], summary=meta[1])
         metrics = meta.get("metrics", {})  # validated: accuracies are in [0, 1] or absent
         accuracy = metrics.get("test_accuracy", metrics.get("val_accuracy"))
         return ModelEntry(
@@ -68,7 +70,7 @@ def _entry(name: str, path: Path, bundled: bool) -> ModelEntry:
             None if accuracy is None else float(accuracy),
         )
     except CheckpointError as exc:
-        return ModelEntry(name, path, bundled, problem=str(exc))
+        return ModelEntry(name, path, bundled, problem=str(exc), summary=exc.summary)
     except Exception as exc:  # noqa: BLE001 - one odd file must not take the library down
         return ModelEntry(name, path, bundled, problem=f"cannot be read ({type(exc).__name__})")
 

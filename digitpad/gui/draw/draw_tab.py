@@ -27,6 +27,7 @@ from digitpad.gui.draw.model_library_dialog import ModelLibraryDialog
 from digitpad.gui.draw.model_picker import ModelPicker, opened_label
 from digitpad.gui.draw.prediction_label import PredictionLabel
 from digitpad.gui.draw.probability_bars import ProbabilityBars
+from digitpad.gui.settings_store import remember_folder, start_folder
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.workers.prediction_service import LoadedModel, PredictionService
 
@@ -51,7 +52,9 @@ class DrawTab(QWidget):
         self.model: LoadedModel | None = None  # the model in use, once one has loaded
         self._wanted_path = ""
         self._latest_shown = 0  # the newest request whose result (or blank) is shown
-        self.messages = MessageBar(self)
+        # a fixed one-line room at the top: a message showing or going moves no control
+        # (a longer one is cut with "…", whole in its tooltip and behind More…)
+        self.messages = MessageBar(self, lines=1)
         self.notes = DrawMessages(self.messages)
         self.canvas = DrawingCanvas(self)
         self.canvas.setToolTip("Draw with the mouse or a pen; drop an image file here")
@@ -246,8 +249,10 @@ class DrawTab(QWidget):
 
     def choose_file(self) -> bool:
         """File → Open: pick an image and put it on the canvas; False when none was picked."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", start_folder("image"),
+                                              IMAGE_FILTER)
         if path:
+            remember_folder("image", path)
             self.open_file(path)
         return bool(path)
 
