@@ -280,8 +280,9 @@ class ContinueTraining(QObject):
         self._last: tuple[ContinuePlan, str] | None = None
 
     def ask(self) -> None:
-        """Open the dialog (window-modal); Continue there starts the run."""
-        if self.tab.is_training():
+        """Open the dialog (window-modal); Continue there starts the run. Not while a run
+        trains, nor before the Train tab knows which devices are usable (the button is off)."""
+        if self.tab.is_training() or not self.button.isEnabled():
             return
         folder = self.tab.form.data_dir.text().strip() or None
         self.dialog = ContinueDialog(self.tab.form.device, folder, self.tab.window())

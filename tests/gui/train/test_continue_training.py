@@ -237,3 +237,22 @@ def test_choosing_the_data_folder_after_a_missing_dataset_continues_the_same_fil
     assert steps[0] == 540 // BATCH + 1  # the file's run went on, not a new one from the form
     assert list(tab.accuracy_chart.series("val")[0]) == [1, 2]
     assert Path(finished.saved).name == "small-2.pt" and copy.is_file()
+
+
+def test_model_menu_continue_training_opens_the_dialog_on_the_train_tab(train_tab_ready, qtbot):
+    from tests.gui.helpers import menu_action
+
+    window = train_tab_ready
+    window.tabs.setCurrentWidget(window.draw_tab)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Alt+M, C
+    menu = menu_action(window, "Model", "Continue Training").associatedObjects()[0]
+    qtbot.waitUntil(menu.isVisible, timeout=5_000)
+    qtbot.keyClick(menu, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: window.train_tab.continuing.dialog is not None, timeout=5_000)
+    dialog = window.train_tab.continuing.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert window.tabs.currentWidget() is window.train_tab
+    qtbot.waitUntil(dialog.model.isEnabled, timeout=30_000)  # bundled models, at least
+    dialog.reject()
