@@ -121,8 +121,6 @@ class MainWindow(QMainWindow):
         self._action(model, "Show Model &Library Folder", self._show_library)
         self._action(model, "&Continue Training…", self._continue_training,
                      tip="Train a model from your library further (on the Train tab)")
-        self._action(model, "&Continue Training…", self._continue_training,
-                     tip="Train a model from your library further (on the Train tab)")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", lambda: show_shortcuts(self))
         self._action(help_menu, "&About digitpad", self.show_about)
@@ -137,10 +135,6 @@ class MainWindow(QMainWindow):
         if path:
             self.tabs.setCurrentIndex(0)
             self.draw_tab.use_model(path)
-
-    def _continue_training(self) -> None:
-        self.tabs.setCurrentWidget(self.train_tab)
-        self.train_tab.continuing.ask()  # the Train tab's Continue training… button
 
     def _continue_training(self) -> None:
         self.tabs.setCurrentWidget(self.train_tab)
