@@ -14,7 +14,13 @@ from digitpad.gui.app_icon import app_icon
 from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
-from digitpad.gui.settings_store import forget, notice, read_settings
+from digitpad.gui.settings_store import (
+    forget,
+    notice,
+    read_settings,
+    remember_folder,
+    start_folder,
+)
 from digitpad.gui.train.train_tab import TrainTab
 from digitpad.gui.widgets.elided_label import ElidedLabel
 from digitpad.gui.workers.background_call import wait_for_daemons
@@ -131,8 +137,10 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.draw_tab)
 
     def _open_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", "Models (*.pt)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open a model", start_folder("model"),
+                                              "Models (*.pt)")
         if path:
+            remember_folder("model", path)
             self.tabs.setCurrentIndex(0)
             self.draw_tab.use_model(path)
 

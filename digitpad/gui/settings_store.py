@@ -11,10 +11,11 @@ ones are kept, which is what the table does directly.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QDir, QSettings
 
 from digitpad.core.config import TrainConfig  # no torch: TrainConfig loads models only to resolve
 from digitpad.gui.canvas.drawing_canvas import MAX_BRUSH, MIN_BRUSH
@@ -211,3 +212,29 @@ def notice(refused: list[str], file_name: str = "") -> str:
     where = f" in {file_name}" if file_name else ""
     return (f"Some remembered settings{where} could not be used and were reset to their "
             f"defaults: {', '.join(dict.fromkeys(names))}.")
+
+
+# --- where file dialogs open ------------------------------------------------------------------
+# Each kind of dialog opens in the folder last used for it, else the user's home (never the
+# folder the app was started from). FOLDER_PURPOSES names the kinds.
+FOLDER_PURPOSES = ("image", "model", "drawing", "data", "image_folder")
+
+
+def start_folder(purpose: str, settings: QSettings | None = None) -> str:
+    """The folder a file dialog for `purpose` opens in: the one last used for it if it is
+    still a folder (a checked value, like every remembered one), else the home folder."""
+    value = _value(settings or QSettings(), f"folders/{purpose}")
+    try:
+        folder = as_text(value) if value is not None else ""
+    except ValueError:
+        folder = ""
+    return folder if folder and os.path.isabs(folder) and os.path.isdir(folder) else (
+        QDir.homePath())
+
+
+def remember_folder(purpose: str, chosen: str, settings: QSettings | None = None) -> None:
+    """Remember where `chosen` (a file, or a folder picked in a folder dialog) was picked: the
+    folder that holds it, where the next dialog for `purpose` opens."""
+    folder = os.path.dirname(os.path.normpath(chosen)) if chosen else ""
+    if folder and len(folder) <= MAX_TEXT:
+        (settings or QSettings()).setValue(f"folders/{purpose}", folder)

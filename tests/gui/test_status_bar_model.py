@@ -4,6 +4,7 @@ status-bar widget that follows the model the Draw tab uses."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from tests.gui.helpers import draw_digit, shown_label
@@ -15,6 +16,7 @@ def _model_shown(window) -> list[str]:  # noqa: ANN001
     return [text for text in texts + [bar.currentMessage()] if text.startswith("Model: ")]
 
 
+@pytest.mark.usefixtures("train_tab_ready")  # no background listing outlives the test
 def test_the_model_in_use_stays_in_the_status_bar(window, qtbot):
     assert "Model: digits (digitnet, mnist)" in _model_shown(window)
     draw_digit(window.draw_tab.canvas, "1")  # the first stroke, with the mouse
@@ -23,6 +25,7 @@ def test_the_model_in_use_stays_in_the_status_bar(window, qtbot):
     assert _model_shown(window) == ["Model: digits (digitnet, mnist)"]
 
 
+@pytest.mark.usefixtures("train_tab_ready")
 def test_it_follows_a_model_opened_from_a_file(window, qtbot, tmp_path):
     import shutil
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QFontDatabase, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
 
 from digitpad.core.errors import DigitpadError
+from digitpad.gui.settings_store import remember_folder, start_folder
 
 
 def only_on_tab(actions: Iterable[QAction], tabs: QTabWidget, page: QWidget,
@@ -83,10 +84,11 @@ def save_drawing(parent: QWidget, image: QImage) -> str:
 
     Returns what happened, in one sentence for the status bar or message bar ("" when the
     person cancelled); raises DigitpadError when it could not be saved."""
-    path, _ = QFileDialog.getSaveFileName(parent, "Save the drawing", "drawing.png",
-                                          "PNG images (*.png)")
+    path, _ = QFileDialog.getSaveFileName(parent, "Save the drawing", os.path.join(
+        start_folder("drawing"), "drawing.png"), "PNG images (*.png)")
     if not path:
         return ""
+    remember_folder("drawing", path)
     target = Path(path)
     if target.suffix.lower() != ".png":
         target = target.with_name(target.name + ".png")

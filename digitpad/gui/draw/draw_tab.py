@@ -27,6 +27,7 @@ from digitpad.gui.draw.model_library_dialog import ModelLibraryDialog
 from digitpad.gui.draw.model_picker import ModelPicker, opened_label
 from digitpad.gui.draw.prediction_label import PredictionLabel
 from digitpad.gui.draw.probability_bars import ProbabilityBars
+from digitpad.gui.settings_store import remember_folder, start_folder
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.workers.prediction_service import LoadedModel, PredictionService
 
@@ -248,8 +249,10 @@ class DrawTab(QWidget):
 
     def choose_file(self) -> bool:
         """File → Open: pick an image and put it on the canvas; False when none was picked."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", start_folder("image"),
+                                              IMAGE_FILTER)
         if path:
+            remember_folder("image", path)
             self.open_file(path)
         return bool(path)
 

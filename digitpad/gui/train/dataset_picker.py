@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from digitpad.core.paths import shown_data_dir
 from digitpad.core.safe_text import printable
+from digitpad.gui.settings_store import remember_folder, start_folder
 from digitpad.gui.widgets.plain_text import plain_label, tooltip
 from digitpad.gui.workers.background_call import BackgroundCall
 
@@ -146,8 +147,10 @@ class DatasetPicker(QObject):
     def choose_image_folder(self) -> bool:
         """Ask for a class-per-folder image dataset; True when one was chosen."""
         folder = QFileDialog.getExistingDirectory(self._parent, "Choose an image folder (one "
-                                                  "sub-folder per class)", self._folder)
+                                                  "sub-folder per class)",
+                                                  start_folder("image_folder"))
         if folder:
+            remember_folder("image_folder", folder)
             self.set_image_folder(folder)
         return bool(folder)
 
@@ -155,8 +158,9 @@ class DatasetPicker(QObject):
         """Ask for the folder that holds (or will hold) the MNIST / Fashion-MNIST files; True
         when one was chosen."""
         folder = QFileDialog.getExistingDirectory(self._parent, "Choose the data folder",
-                                                  self.data_dir.text())
+                                                  start_folder("data"))
         if folder:
+            remember_folder("data", folder)
             self.data_dir.setText(folder)
         return bool(folder)
 
