@@ -1,15 +1,12 @@
 """Continue training: a model from the library trained further, on the Train tab.
 
-The person presses "Continue training…", picks a model file and sets the new total of epochs.
-The file's own settings are shown as they were and cannot change (they decide the data and the
-schedule, which a resumed run keeps); only the epochs, the device, the threads and the name to
-save under can. A file with resume state (core/resume_state.py) goes on after its last epoch:
-its history is drawn on the charts first and the new epochs extend the same curves, the step
-axis continuing. A file without one (a bundled model, or one saved small) is offered, plainly,
-as fine-tuning from its weights: a new schedule from epoch 1. The run is the Train tab's own
-(TrainingWorker with `resume_from`), saved as a new library model: the original stays.
-
-Files are read off the GUI thread (BackgroundCall): that imports torch.
+The person picks a model file and a new total of epochs; the file's own settings are shown and
+cannot change (they decide the data and the schedule a resumed run keeps), only the epochs,
+device, threads and save name can. A file with resume state (core/resume_state.py) goes on after
+its last epoch: its history is drawn first and the new epochs extend the same curves, the step
+axis continuing. A file without (bundled, or saved small) is offered, plainly, as fine-tuning
+from its weights. The run is the Train tab's (TrainingWorker with `resume_from`), saved as a new
+library model: the original stays. Files are read off the GUI thread (that imports torch).
 """
 
 from __future__ import annotations
@@ -33,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.config import MAX_THREADS, TrainConfig
+from digitpad.core.paths import shown_data_dir
 from digitpad.core.safe_text import printable
 from digitpad.gui.settings_store import EPOCHS_RANGE
 from digitpad.gui.widgets.plain_text import plain_label
@@ -137,7 +135,7 @@ class ContinueDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Continue training")
         self._plan: ContinuePlan | None = None
-        self._data_dir = data_dir  # the Train tab's data folder (None: the file's own)
+        self._data_dir = data_dir  # the Train tab's data folder (for MNIST-style data)
         self._calls: list[BackgroundCall] = []
         self.model = QComboBox()
         self.model.setToolTip("A model from your library (the newest first)")
@@ -260,8 +258,7 @@ class ContinueDialog(QDialog):
 
     def name(self) -> str:
         """The name to save the new model under."""
-        return self.save_name.text().strip() or Path(self._plan.path if self._plan else
-                                                     "model").stem
+        return self.save_name.text().strip() or Path(self.model.currentData() or "model").stem
 
 
 class ContinueTraining(QObject):
@@ -284,8 +281,7 @@ class ContinueTraining(QObject):
         trains, nor before the Train tab knows which devices are usable (the button is off)."""
         if self.tab.is_training() or not self.button.isEnabled():
             return
-        folder = self.tab.form.data_dir.text().strip() or None
-        self.dialog = ContinueDialog(self.tab.form.device, folder, self.tab.window())
+        self.dialog = ContinueDialog(self.tab.form.device, self._data_folder(), self.tab.window())
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.accepted.connect(self._accepted)
         self.dialog.open()
@@ -308,5 +304,10 @@ class ContinueTraining(QObject):
         """After a data folder was chosen for a run that could not find its data."""
         if self._last is not None and self._last[0].config is not None:
             plan, name = self._last
-            folder = self.tab.form.data_dir.text().strip() or None
-            self.start(replace(plan, config=replace(plan.config, data_dir=folder)), name)
+            config = replace(plan.config, data_dir=self._data_folder())
+            self.start(replace(plan, config=config), name)
+
+    def _data_folder(self) -> str:
+        """Where MNIST-style data are read: the Train tab's data folder, or its default (the
+        folder a new run here reads; the file's own may be another machine's)."""
+        return self.tab.form.data_dir.text().strip() or shown_data_dir()

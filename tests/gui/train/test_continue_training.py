@@ -133,15 +133,20 @@ def test_a_bundled_model_is_offered_as_fine_tuning(tab, qtbot):
     assert dialog.epochs.minimum() == 1 and dialog.save_name.text() == "digits-fine-tuned"
     assert dialog.continue_button.isEnabled() and dialog.continue_button.text() == "&Fine-tune"
     assert dialog.settings["Network"].text().startswith("digitnet")
+    from digitpad.core.paths import shown_data_dir
+
+    # read where a new run here reads MNIST (the file names its build machine's folder)
+    assert dialog.settings["Data"].text() == f"mnist (from {shown_data_dir()})"
     dialog.reject()
 
 
 def test_a_file_without_resume_state_is_fine_tuned_from_its_weights(tab, qtbot, small_file,
-                                                                     library):
+                                                                     library, shared_data):
     from digitpad.core.checkpoint import load_model, save_checkpoint
 
     model, meta = load_model(small_file)
     small = save_checkpoint(library / "small-v1.pt", model, meta)  # format 1: no resume state
+    tab.apply_settings(quick(shared_data))  # MNIST is read from the Train tab's data folder
     dialog = open_dialog(tab, qtbot)
     choose(dialog, qtbot, small.name)
     assert "fine-tuned" in dialog.about.text() and dialog.threads.text() == "Automatic"
