@@ -134,6 +134,7 @@ class TrainTab(QWidget):
         right_split.setStretchFactor(0, 3)  # the charts get most of the height
         right_split.setStretchFactor(1, 2)
         right_split.setSizes([360, 240])
+        self.details.setMinimumHeight(230)  # a 10-class matrix with its counts, even at 880x640
         right_split.setChildrenCollapsible(False)
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -217,10 +217,12 @@ def test_a_tile_says_what_its_tooltip_says_and_keeps_its_percentage(window, qtbo
                        _mistake(shared_data, "Extraordinarily long class name indeed",
                                 "Another very long class name", 0.5)])
     first, second = gallery.list.item(0), gallery.list.item(1)
-    assert first.text().endswith("\n99.8%") and "99.8% confidence" in first.toolTip()
-    names, share = second.text().split("\n")
-    assert share == "50.0%"
-    assert gallery.list.fontMetrics().horizontalAdvance(names) <= gallery.list.gridSize().width()
+    assert first.text().endswith(" 99.8%") and "99.8% confidence" in first.toolTip()
+    true_line, predicted_line = second.text().split("\n")
+    assert true_line.startswith("true: ") and predicted_line.endswith(" 50.0%")
+    width = gallery.list.gridSize().width()
+    metrics = gallery.list.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) <= width for line in (true_line, predicted_line))
 
 
 def test_double_clicking_a_mistake_opens_it_on_the_canvas(window, qtbot, shared_data):
