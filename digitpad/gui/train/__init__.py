@@ -1,1 +1,1 @@
-"""The Train tab: the settings form, Start/Pause/Stop, progress and the live charts."""
+"""The Train tab: the settings form, Start/Pause/Stop, progress (its live charts: gui/charts)."""

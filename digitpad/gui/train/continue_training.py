@@ -39,7 +39,7 @@ from digitpad.gui.workers.background_call import BackgroundCall
 if TYPE_CHECKING:
     from digitpad.core.model_library import ModelEntry
     from digitpad.core.resume_state import HistoryEntry
-    from digitpad.gui.train.charts import AccuracyChart, LossChart
+    from digitpad.gui.charts.charts import AccuracyChart, LossChart
     from digitpad.gui.train.train_tab import TrainTab
 
 

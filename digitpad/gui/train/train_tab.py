@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.records import EpochEnd, Finished, Notice, Started, Steps
+from digitpad.gui.charts.charts import AccuracyChart, LossChart
 from digitpad.gui.results.confusion_view import ConfusionMatrixView
 from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
 from digitpad.gui.settings_store import TrainSettings, read_train
 from digitpad.gui.train import run_advice as advice
-from digitpad.gui.train.charts import AccuracyChart, LossChart
 from digitpad.gui.train.continue_training import ContinueTraining
 from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm

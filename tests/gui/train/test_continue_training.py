@@ -207,7 +207,7 @@ def test_other_data_than_it_trained_on_is_one_message_and_nothing_is_lost(
 def test_the_history_alone_draws_old_points(qtbot):
     """show_history: loss at the recorded global steps, accuracy per epoch (in %)."""
     from digitpad.core.resume_state import HistoryEntry
-    from digitpad.gui.train.charts import AccuracyChart, LossChart
+    from digitpad.gui.charts.charts import AccuracyChart, LossChart
     from digitpad.gui.train.continue_training import show_history
 
     loss, accuracy = LossChart(), AccuracyChart()

@@ -17,7 +17,7 @@ from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from digitpad.core.records import Finished, Step, Steps
-from digitpad.gui.train.charts import LossChart
+from digitpad.gui.charts.charts import LossChart
 from tests.gui.helpers import shown
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor, QPalette, QPixmap
 
-from digitpad.gui.train.charts import AccuracyChart, GrowingSeries, LossChart
+from digitpad.gui.charts.charts import AccuracyChart, GrowingSeries, LossChart
 
 
 def plotted(curve) -> tuple[list[float], list[float]]:

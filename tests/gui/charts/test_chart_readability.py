@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt
 
+from digitpad.gui.charts.charts import LOG_RANGE_RATIO, LossChart
 from digitpad.gui.main_window import MINIMUM_SIZE
-from digitpad.gui.train.charts import LOG_RANGE_RATIO, LossChart
 from tests.gui.helpers import shown
 
 

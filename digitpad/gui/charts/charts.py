@@ -17,8 +17,8 @@ import numpy as np
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from digitpad.core.records import EpochEnd, Steps
-from digitpad.gui.train.chart_base import BLUE, GREEN, ORANGE, Chart, IntegerAxis
-from digitpad.gui.train.chart_data import GrowingSeries, LossSmoother, add_point
+from digitpad.gui.charts.chart_base import BLUE, GREEN, ORANGE, Chart, IntegerAxis
+from digitpad.gui.charts.chart_data import GrowingSeries, LossSmoother, add_point
 
 __all__ = ["AccuracyChart", "GrowingSeries", "LossChart"]
 
