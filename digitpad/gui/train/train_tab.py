@@ -1,8 +1,9 @@
 """The Train tab: pick data, model and settings, press Start, and watch the network learn.
 
 The form (train_settings), the progress line (train_progress), the charts, the confusion matrix
-and the gallery of mistakes are separate widgets; this tab wires them to one TrainingWorker,
-whose records (digitpad/core/records.py) each widget takes by type (`show_record`).
+and the gallery of mistakes are separate widgets, put in place by train_layout; this tab wires
+them to one TrainingWorker, whose records (digitpad/core/records.py) each widget takes by type
+(`show_record`).
 """
 
 from __future__ import annotations
@@ -10,16 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from digitpad.core.records import EpochEnd, Finished, Notice, Started, Steps
 from digitpad.gui.charts.charts import AccuracyChart, LossChart
@@ -28,6 +21,7 @@ from digitpad.gui.results.misclassified_gallery import MisclassifiedGallery
 from digitpad.gui.settings_store import TrainSettings, read_train
 from digitpad.gui.train import run_advice as advice
 from digitpad.gui.train.continue_training import ContinueTraining
+from digitpad.gui.train.train_layout import button, explain_train_series, lay_out
 from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm
 from digitpad.gui.widgets.message_bar import MessageBar
@@ -43,21 +37,6 @@ def _training_choices() -> dict[str, Any]:
     from digitpad.core.training_choices import training_choices  # imports torch: background only
 
     return training_choices()
-
-
-def _explain_train_series(chart: LossChart | AccuracyChart) -> None:
-    """A tooltip on the chart's "train" legend entry (and the chart) saying why it is lower."""
-    for sample, label in chart.legend.items:
-        if label.text == "train":
-            sample.setToolTip(advice.TRAIN_NOTE)
-            label.setToolTip(advice.TRAIN_NOTE)
-    chart.plot.setToolTip(f"{chart.plot.toolTip()}\n\n{advice.TRAIN_NOTE.capitalize()}.")
-
-
-def _button(text: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setToolTip(tip)
-    return button
 
 
 class TrainTab(QWidget):
@@ -80,12 +59,12 @@ class TrainTab(QWidget):
         self.loss_chart = LossChart(self)
         self.accuracy_chart = AccuracyChart(self)
         for chart in (self.loss_chart, self.accuracy_chart):
-            _explain_train_series(chart)
+            explain_train_series(chart)
         self.confusion = ConfusionMatrixView(self)
         self.gallery = MisclassifiedGallery(self)
-        self.start_button = _button("&Start", "Start training with these settings")
-        self.pause_button = _button("&Pause", "Pause training; Resume carries on where it was")
-        self.stop_button = _button("St&op", "Stop after this batch and save the best model")
+        self.start_button = button("&Start", "Start training with these settings")
+        self.pause_button = button("&Pause", "Pause training; Resume carries on where it was")
+        self.stop_button = button("St&op", "Stop after this batch and save the best model")
         self.start_button.setDefault(True)
         self.start_button.setEnabled(False)  # until the models are listed
         self.pause_button.setEnabled(False)
@@ -97,57 +76,8 @@ class TrainTab(QWidget):
         self._stepped = False  # whether the current run took a training step
         self._epochs = (0, 0)  # epochs done, of how many
         self._choices = BackgroundCall(_training_choices, self)
-        self._layout()
+        self.details = lay_out(self)  # train_layout.py
         self._connect()
-
-    def _layout(self) -> None:
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.pause_button, self.stop_button):
-            buttons.addWidget(button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.form)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.continuing.button)
-        for note in (self.form.folder_preview, self.form.hint):  # below the buttons, so that
-            left_layout.addWidget(note)  # their text changing moves no control
-        left_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(left)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(left.sizeHint().width() + 24)
-        charts = QSplitter(Qt.Orientation.Horizontal)
-        charts.addWidget(self.loss_chart)
-        charts.addWidget(self.accuracy_chart)
-        charts.setStretchFactor(0, 3)
-        charts.setStretchFactor(1, 2)
-        self.details = QTabWidget()
-        self.details.addTab(self.confusion, "Confusion matri&x")
-        self.details.addTab(self.gallery, "Mista&kes")
-        self.details.setTabToolTip(0, "Which classes the model mixes up (validation images)")
-        self.details.setTabToolTip(1, "Validation images the model got wrong, most confident "
-                                      "first")
-        right_split = QSplitter(Qt.Orientation.Vertical)
-        right_split.addWidget(charts)
-        right_split.addWidget(self.details)
-        right_split.setStretchFactor(0, 3)  # the charts get most of the height
-        right_split.setStretchFactor(1, 2)
-        right_split.setSizes([360, 240])
-        self.details.setMinimumHeight(230)  # a 10-class matrix with its counts, even at 880x640
-        right_split.setChildrenCollapsible(False)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.progress)
-        right_layout.addWidget(right_split, 1)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(scroll)
-        body.addWidget(right)
-        body.setStretchFactor(1, 1)
-        outer = QVBoxLayout(self)
-        outer.addWidget(self.messages)
-        outer.addWidget(body, 1)
 
     def _connect(self) -> None:
         self.start_button.clicked.connect(self.start)

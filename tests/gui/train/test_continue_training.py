@@ -208,7 +208,7 @@ def test_the_history_alone_draws_old_points(qtbot):
     """show_history: loss at the recorded global steps, accuracy per epoch (in %)."""
     from digitpad.core.resume_state import HistoryEntry
     from digitpad.gui.charts.charts import AccuracyChart, LossChart
-    from digitpad.gui.train.continue_training import show_history
+    from digitpad.gui.train.continue_plan import show_history
 
     loss, accuracy = LossChart(), AccuracyChart()
     qtbot.addWidget(loss)
