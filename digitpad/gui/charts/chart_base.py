@@ -12,12 +12,16 @@ columns as fit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
-from superqt.utils import QSignalThrottler
+
+if TYPE_CHECKING:
+    from superqt.utils import QSignalThrottler
 
 REFRESH_MS = 66  # ~15 Hz at most
 HEADER_GAP = 4.0  # px around the legend header
@@ -65,9 +69,19 @@ class Chart(QWidget):
         layout.addWidget(self.plot)
         self._dirty = False
         self._placing = False
-        self.throttler = QSignalThrottler(QSignalThrottler.EmissionPolicy.Trailing, self)
-        self.throttler.setTimeout(REFRESH_MS)
-        self.throttler.triggered.connect(self.refresh)
+        self._throttler: QSignalThrottler | None = None
+
+    @property
+    def throttler(self) -> QSignalThrottler:
+        """superqt's throttler, made when the first data arrive: importing superqt costs ~0.3 s,
+        which the window's start-up should not pay (the training thread imports it first)."""
+        if self._throttler is None:
+            from superqt.utils import QSignalThrottler
+
+            self._throttler = QSignalThrottler(QSignalThrottler.EmissionPolicy.Trailing, self)
+            self._throttler.setTimeout(REFRESH_MS)
+            self._throttler.triggered.connect(self.refresh)
+        return self._throttler
 
     def is_dirty(self) -> bool:
         """True when data arrived that the plot does not show yet."""
@@ -82,7 +96,8 @@ class Chart(QWidget):
         if not self._dirty:
             return
         self._dirty = False
-        self.throttler.cancel()  # drawn now: nothing left for the throttler to do
+        if self._throttler is not None:
+            self._throttler.cancel()  # drawn now: nothing left for the throttler to do
         self._redraw()
 
     def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:

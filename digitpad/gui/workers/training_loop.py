@@ -110,6 +110,8 @@ class TrainingLoop(QObject):
             self.done.emit()
 
     def _run(self) -> None:
+        import superqt.utils  # noqa: F401 - the charts' throttler, imported here, off the GUI thread
+
         from digitpad.core.config import TrainConfig
         from digitpad.core.paths import model_library_dir
         from digitpad.core.saving import check_writable, safe_stem
