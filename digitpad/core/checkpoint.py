@@ -4,7 +4,7 @@ A checkpoint is a plain dict of tensors and JSON-like values, so `torch.load(wei
 can read it without running any code from the file. A file is untrusted: only a regular file
 is opened (regular_files), its zip is checked before anything is unpacked (checkpoint_archive),
 its metadata against one schema (model_meta), and its architecture on the "meta" device before
-the weights are loaded.
+the weights are loaded (checkpoint_model).
 
 Format 2 adds an optional "resume" section, {"meta": plain data, "tensors": {name: tensor}}:
 what is needed to train on (resume_state.py builds and checks it). Its tensors count in the
@@ -29,15 +29,14 @@ from torch import nn
 from digitpad import __version__
 from digitpad.core.atomic_save import mode_for, remove_dead_temporaries
 from digitpad.core.checkpoint_archive import Archive, human, inspect_archive, load_payload, short
-from digitpad.core.errors import CheckpointError, DigitpadError
+from digitpad.core.checkpoint_model import check_architecture, check_forward, rebuild
+from digitpad.core.errors import CheckpointError
 from digitpad.core.model_meta import validate_meta
-from digitpad.core.models.registry import build_model
 from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
 from digitpad.core.safe_text import printable
 
 FORMAT = "digitpad-checkpoint"
 FORMAT_VERSION = 2  # the newest format this digitpad reads (2: may hold a resume section)
-MAX_WEIGHT_BYTES = 2 * 2**30  # far above any architecture offered (resnet18: 45 MB)
 # A resume section holds the last weights and the optimizer's state: with L-BFGS's history
 # (optim.py: history_size 20, two vectors per entry) up to ~44 times the weights.
 RESUME_FACTOR = 48
@@ -146,7 +145,7 @@ def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], 
                                              Any]:
     with _opened(path) as (handle, name):
         archive, meta, shapes, section = _read(handle, name)
-        needed = _check_architecture(meta, shapes, name)
+        needed = check_architecture(meta, shapes, name)
         extra = _bytes(resume_tensors(section))  # unpacked too: torch.load reads the whole file
         if extra > RESUME_FACTOR * needed + 2**22:
             raise CheckpointError(
@@ -161,7 +160,7 @@ def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], 
                 f"{human(needed)} (a zip bomb?)."
             )
         payload = load_payload(handle, name, archive, "cpu")
-    model = _build(meta, name, "cpu")
+    model = rebuild(meta, name, "cpu")
     state = payload.get("state_dict") if isinstance(payload, dict) else None
     try:
         model.load_state_dict(state, strict=True)  # type: ignore[arg-type]
@@ -172,26 +171,9 @@ def _load(path: str | os.PathLike) -> tuple[nn.Module, dict[str, torch.Tensor], 
             shown = printable(key, 80)
             raise CheckpointError(f"{name} cannot be used: its weights hold NaN or infinity "
                                   f"({shown}), so every prediction would be meaningless.")
-    _check_forward(model.eval(), meta, name)
+    check_forward(model.eval(), meta, name)
     section = payload.get("resume") if section is not None else None
     return model, state, meta, section
-
-
-def _check_forward(model: nn.Module, meta: dict[str, Any], name: str) -> None:
-    """One blank image of the file's size must go through to one score per class (a forward
-    on the "meta" device would check this without computing, but its first use costs seconds)."""
-    arch, n, side = meta["architecture"], len(meta["class_names"]), meta["image_size"]
-    try:
-        with torch.inference_mode():
-            out = model(torch.zeros(1, meta["in_channels"], side, side))
-    except Exception as exc:  # noqa: BLE001 - whatever the layers object to
-        raise CheckpointError(
-            f"{name} has bad metadata: image_size {side} does not suit the {arch} "
-            f"architecture ({short(exc)})."
-        ) from None
-    if tuple(out.shape) != (1, n):
-        raise CheckpointError(f"{name} cannot be used: its {arch} gives {tuple(out.shape)} "
-                              f"scores for {n} classes.")
 
 
 @contextmanager
@@ -261,41 +243,3 @@ def _bytes(tensors: dict[Any, torch.Tensor]) -> int:
 def _allowance(weight_bytes: int) -> int:
     """The most the weight records may declare: what the weights need, with a margin."""
     return int(weight_bytes * 1.5) + 2**20
-
-
-def _build(meta: dict[str, Any], name: str, device: str) -> nn.Module:
-    options = dict(meta["model_options"])
-    if "pretrained" in options:
-        options["pretrained"] = False  # the file holds the weights; never fetch ImageNet ones
-    try:
-        with torch.device(device):
-            return build_model(
-                meta["architecture"], len(meta["class_names"]), meta["in_channels"],
-                meta["image_size"], options,
-            )
-    except DigitpadError as exc:
-        raise CheckpointError(f"{name} cannot be used: {exc}") from None
-    except (TypeError, ValueError, KeyError, RuntimeError) as exc:
-        raise CheckpointError(f"{name} has metadata this digitpad cannot use ({short(exc)}).") \
-            from None
-
-
-def _check_architecture(meta: dict[str, Any], shapes: dict[str, Any], name: str) -> int:
-    """Build the model on the "meta" device (shapes only, no memory) and check that its
-    weights fit the limit and that the file's tensors are exactly those weights; returns
-    their size in bytes."""
-    arch = meta["architecture"]
-    skeleton = _build(meta, name, "meta")
-    needed = sum(t.numel() * t.element_size() for t in skeleton.state_dict().values())
-    if needed > MAX_WEIGHT_BYTES:
-        raise CheckpointError(
-            f"Refused to load {name}: its metadata describes a {arch} of {human(needed)} "
-            f"(limit {human(MAX_WEIGHT_BYTES)})."
-        )
-    try:
-        skeleton.load_state_dict(shapes, strict=True)
-    except RuntimeError as exc:
-        raise CheckpointError(
-            f"{name} does not match the {arch} architecture it names ({short(exc)})."
-        ) from None
-    return needed

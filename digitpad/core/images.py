@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from digitpad.core.errors import ImageError
-from digitpad.core.preprocess import _as_float, _composite, _dark_ink, _gray, _ink, _ring
+from digitpad.core.image_arrays import as_float, composite, luminance
+from digitpad.core.preprocess import _dark_ink, _ink, _ring
 from digitpad.core.regular_files import check_regular, ensure_regular, nonblocking_opener
 from digitpad.core.safe_text import printable
 
@@ -134,8 +135,8 @@ def flattened_gray(rgba: np.ndarray) -> np.ndarray:
     flattened onto the shade the preprocessing picks (white under dark ink, black under light
     ink; white when nothing is opaque), so that a white digit on a transparent background stays
     visible."""
-    color, alpha = _as_float(rgba)
-    gray = _composite(_gray(color), alpha)
+    color, alpha = as_float(rgba)
+    gray = composite(luminance(color), alpha)
     if gray is None:
         return np.full(color.shape[:2], 255, dtype=np.uint8)
     return np.rint(np.clip(gray, 0.0, 1.0) * 255).astype(np.uint8)

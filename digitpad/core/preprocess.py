@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from digitpad.core.image_arrays import as_float, composite, luminance
 from digitpad.core.paper_brightness import paper_brightness
 
 MODES = ("digit", "plain")
-MAX_SIDE = 2048  # larger inputs are box-averaged down first
 DIGIT_FIELD = 28  # MNIST: the digit's longer side is scaled to 20 px inside a 28x28 field
 DIGIT_BOX = 20
 TINY = 0.2  # a solid blob (a dot) spanning less than this share of the picture's shorter side
@@ -19,7 +19,6 @@ SOLID = 0.7  # is scaled up only in proportion: it stays a dot, not a 20 px disc
 MIN_CONTRAST = 0.12  # ink weaker than this (in [0, 1] units) above the background is no ink
 UNEVEN = 0.08  # a border whose 10th-90th percentile brightness spread exceeds this is uneven
 UNIFORM = 3 / 255  # plain images whose channels all vary less than this are blank
-_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as PIL's "L"
 
 
 @dataclass(frozen=True)
@@ -45,16 +44,16 @@ def preprocess(
         raise ValueError(f"channels must be 1 or 3, not {channels!r}.")
     if size < 1:
         raise ValueError(f"size must be at least 1, not {size!r}.")
-    color, alpha = _as_float(image)
+    color, alpha = as_float(image)
     if mode == "digit":
-        gray = _composite(_gray(color), alpha)
+        gray = composite(luminance(color), alpha)
         out = None if gray is None else _digit(gray)
     elif channels == 1:
-        gray = _composite(_gray(color), alpha)
+        gray = composite(luminance(color), alpha)
         out = None if gray is None else _plain(gray, size, dark_background)
     else:
         rgb = color if color.ndim == 3 else np.repeat(color[:, :, None], 3, axis=2)
-        rgb = _composite(rgb, alpha, None if dark_background else 1.0)
+        rgb = composite(rgb, alpha, None if dark_background else 1.0)
         out = None if rgb is None else _plain(rgb, size, dark_background)
     if out is None:
         return None
@@ -63,85 +62,6 @@ def preprocess(
     pixels = out[None] if out.ndim == 2 else out.transpose(2, 0, 1)
     pixels = np.ascontiguousarray(pixels, dtype=np.float32)
     return Preprocessed(pixels=pixels, view=np.rint(out * 255).astype(np.uint8))
-
-
-# --- input conversion ---------------------------------------------------------------------
-
-
-def _as_float(image: np.ndarray | Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
-    """(H, W) grey or (H, W, 3) RGB float32 in [0, 1], plus alpha (H, W) or None."""
-    if isinstance(image, Image.Image):
-        a = _pil_native(image)
-    elif isinstance(image, np.ndarray):
-        a = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
-    else:
-        raise TypeError(f"Expected a numpy array or PIL image, got {type(image).__name__}.")
-    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (2, 3, 4)) or a.size == 0:
-        raise ValueError(f"Expected an image array (H, W), (H, W, 3) or (H, W, 4), not {a.shape}.")
-    divisor = _divisor(a)
-    if max(a.shape[:2]) > MAX_SIDE:
-        a = _box_reduce(a, math.ceil(max(a.shape[:2]) / MAX_SIDE))
-    if a.dtype == np.uint8:
-        v = a.astype(np.float32) * np.float32(1 / 255)
-    else:
-        v = np.clip(np.nan_to_num(a.astype(np.float32)) / np.float32(divisor), 0.0, 1.0)
-    if v.ndim == 3 and v.shape[2] in (2, 4):
-        return v[:, :, :-1] if v.shape[2] == 4 else v[:, :, 0], v[:, :, -1]
-    return v, None
-
-
-def _pil_native(im: Image.Image) -> np.ndarray:
-    """A PIL image of any mode as an array of L, LA, RGB, RGBA, bool, int or float values."""
-    if im.mode in ("P", "PA"):
-        im = im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
-    elif im.mode in ("RGBa", "La"):
-        im = im.convert(im.mode.upper())
-    elif im.mode not in ("1", "L", "LA", "RGB", "RGBA", "I", "F") and not im.mode.startswith("I;"):
-        im = im.convert("RGB")  # CMYK, YCbCr, LAB, HSV
-    return np.asarray(im)
-
-
-def _divisor(a: np.ndarray) -> float:
-    """What the array's values are divided by to land in [0, 1]."""
-    if a.dtype == np.uint8:
-        return 255.0
-    if a.dtype == np.bool_:
-        return 1.0
-    peak = float(np.nan_to_num(a.max()))
-    if np.issubdtype(a.dtype, np.floating) and peak <= 1.0:
-        return 1.0
-    return max(peak, 255.0)  # 16-bit and other integers: by the actual maximum
-
-
-def _box_reduce(a: np.ndarray, k: int) -> np.ndarray:
-    """Average k x k blocks (cheap, antialiased downscale of a huge input)."""
-    ky, kx = min(k, a.shape[0]), min(k, a.shape[1])
-    h, w = a.shape[0] // ky, a.shape[1] // kx
-    blocks = a[: h * ky, : w * kx].reshape(h, ky, w, kx, *a.shape[2:])
-    return blocks.mean(axis=(1, 3), dtype=np.float64)
-
-
-def _gray(color: np.ndarray) -> np.ndarray:
-    return color if color.ndim == 2 else color @ _LUMA
-
-
-def _composite(
-    color: np.ndarray, alpha: np.ndarray | None, background: float | None = None
-) -> np.ndarray | None:
-    """Flatten alpha onto `background`, or onto a shade contrasting with the opaque pixels.
-
-    None when the image is fully transparent.
-    """
-    if alpha is None or alpha.min() >= 1.0:
-        return color
-    weight = float(alpha.sum())
-    if weight * 255 < 1:
-        return None
-    if background is None:
-        level = float((_gray(color) * alpha).sum()) / weight
-        background = 1.0 if level < 0.5 else 0.0
-    a = alpha if color.ndim == 2 else alpha[:, :, None]
-    return color * a + np.float32(background) * (1 - a)
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -289,7 +209,7 @@ def _plain(x: np.ndarray, size: int, dark_background: bool) -> np.ndarray | None
 
 def _fit_on_black(x: np.ndarray, size: int) -> np.ndarray | None:
     """Make the background dark, crop to the content and fit it centred in a black square."""
-    lum = _gray(x)
+    lum = luminance(x)
     bg = float(np.median(_ring(lum)))
     if bg > 0.5:
         x, lum, bg = 1 - x, 1 - lum, 1 - bg
