@@ -6,6 +6,8 @@ It opens the app as a person would, trains a small digitnet from the Train tab (
 then draws a 3 on the Draw tab with real mouse events and shows the new model's guess
 (docs/draw-tab.png). The
 pictures are grabbed from the X screen, so they show exactly what the window looks like.
+`--sizes DIR` also shoots both tabs at the window's minimum size and at 1920x1080 into DIR
+(run with a 1920x1080 screen) to check the layout at both ends.
 """
 
 from __future__ import annotations
@@ -47,10 +49,24 @@ def shoot(window: MainWindow, path: Path) -> None:
     print(f"saved {path}")
 
 
+def shoot_sizes(window: MainWindow, folder: Path) -> None:
+    from digitpad.gui.main_window import MINIMUM_SIZE
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (width, height) in (("minimum", MINIMUM_SIZE), ("1920x1080", (1920, 1080))):
+        window.move(0, 0)
+        window.resize(width, height)
+        wait_for(lambda w=width, h=height: window.size().toTuple() == (w, h), 5_000)
+        for tab_name, tab in (("draw", window.draw_tab), ("train", window.train_tab)):
+            window.tabs.setCurrentWidget(tab)
+            shoot(window, folder / f"{tab_name}-{name}.png")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--out", default=str(ROOT / "docs"))
+    parser.add_argument("--sizes", help="also shoot both tabs at the minimum size and 1920x1080")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
@@ -80,6 +96,8 @@ def main() -> int:
     stroke(canvas, [(0.46, 0.5), (0.66, 0.58), (0.68, 0.72), (0.5, 0.8), (0.3, 0.74)])
     wait_for(lambda: window.draw_tab.bars.probabilities() is not None, 10_000)
     shoot(window, out / "draw-tab.png")
+    if args.sizes:
+        shoot_sizes(window, Path(args.sizes))
     window.close()
     return 0
 
