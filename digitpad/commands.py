@@ -67,6 +67,7 @@ def run_train(args: argparse.Namespace) -> int:
     from digitpad.train_args import train_run
 
     config, resume = train_run(args)  # first: a flag --resume refuses is told before torch loads
+    from digitpad.core.calibration import calibration_text
     from digitpad.core.control import TrainControl
     from digitpad.core.paths import model_library_dir
     from digitpad.core.records import EpochEnd, Finished, Notice, Step
@@ -128,7 +129,8 @@ def run_train(args: argparse.Namespace) -> int:
         metrics = finished.metrics
         if "test_accuracy" in metrics:
             print(f"test accuracy {metrics['test_accuracy']:.2%}  "
-                  f"training time {_fmt_time(metrics['train_seconds'])}")
+                  f"training time {_fmt_time(metrics['train_seconds'])}"
+                  f"{calibration_text(metrics)}")
         # how this model was made, so anyone can make it again (see resources/models/README.md)
         finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
         if args.no_resume_state:
@@ -161,6 +163,7 @@ def _print_epoch(record: Any) -> None:
 
 def run_eval(args: argparse.Namespace) -> int:
     """`digitpad eval`: accuracy, per-class accuracy and confusion on the test split."""
+    from digitpad.core.calibration import split_ece
     from digitpad.core.checkpoint import load_model
     from digitpad.core.datasets import load_dataset
     from digitpad.core.evaluation import evaluate
@@ -187,16 +190,20 @@ def run_eval(args: argparse.Namespace) -> int:
     which = "test" if dataset.test is not None else "validation"
     start = time.perf_counter()
     result = evaluate(model, split, meta["mean"], meta["std"], len(names))
+    temperature = meta.get("temperature")  # None: the file was not calibrated
+    ece = split_ece(model, split, meta["mean"], meta["std"], temperature)
     if args.json:
         print(json.dumps(json_safe({
             "model": str(path), "dataset": dataset.name, "split": which, "images": len(split),
-            "accuracy": result.accuracy, "loss": result.loss,
+            "accuracy": result.accuracy, "loss": result.loss, "ece": ece,
+            "temperature": temperature, "calibrated": temperature is not None,
             "per_class": dict(zip(names, result.per_class)), "confusion": result.confusion,
         }), allow_nan=False))
         return 0
     print(f"{model_name} on {data_name} ({which} split, {len(split):,} images, "
           f"{time.perf_counter() - start:.1f}s): accuracy {result.accuracy:.2%}, "
-          f"loss {result.loss:.4f}")
+          f"loss {result.loss:.4f}, ECE {ece:.2%} "
+          f"({'uncalibrated' if temperature is None else f'temperature {temperature:.3g}'})")
     shown = [printable(n, 40) for n in names]  # class names come from the file
     width = max(len(n) for n in shown)
     print("per class: " + "  ".join(f"{n}: {a:.1%}" for n, a in zip(shown, result.per_class)))

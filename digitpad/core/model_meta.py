@@ -33,6 +33,7 @@ REQUIRED = (
 MAX_CLASSES = 100_000
 MAX_NAME = 1000  # characters in one class name
 MAX_INT = MAX_SEED + 1  # no number in a model file is larger (a seed takes 64 bits)
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.05, 20.0  # core.calibration fits within these
 MAX_DEPTH, MAX_ITEMS = 32, 1_000_000  # nesting and size of the metadata as a whole
 
 
@@ -119,6 +120,8 @@ class ModelMeta(_Strict):
     created: Text | None = None
     command: Text | None = None
     versions: dict[Text, Text] | None = None
+    # softmax(outputs / temperature), core.calibration; absent in older files, meaning 1
+    temperature: _float(ge=MIN_TEMPERATURE, le=MAX_TEMPERATURE) | None = None
 
 
 def validate_meta(meta: Any, name: str) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from digitpad.core.calibration import scaled_probs
 from digitpad.core.checkpoint import load_model
 from digitpad.core.checkpoint_archive import short
 from digitpad.core.errors import CheckpointError
@@ -59,6 +60,7 @@ class Predictor:
         self.path = path
         self.class_names: list[str] = list(meta["class_names"])
         self._prep = dict(meta["preprocess"])
+        self.temperature: float | None = meta.get("temperature")  # None: uncalibrated
         self._mean = torch.tensor(meta["mean"], dtype=torch.float32).view(-1, 1, 1)
         self._std = torch.tensor(meta["std"], dtype=torch.float32).view(-1, 1, 1)
         self._lock = threading.Lock()
@@ -107,5 +109,6 @@ class Predictor:
             return Prediction(self.class_names)
         x = (torch.from_numpy(prep.pixels) - self._mean) / self._std
         with self._lock, torch.inference_mode():
-            probs = torch.softmax(self.model(x.unsqueeze(0)).float(), dim=1)[0]
+            outputs = self.model(x.unsqueeze(0)).float()
+            probs = scaled_probs(outputs, self.temperature)[0]
         return Prediction(self.class_names, probs.tolist(), prep.view)

@@ -18,6 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from digitpad.core.augment import augment_batch
+from digitpad.core.calibration import calibrate
 from digitpad.core.config import TrainConfig
 from digitpad.core.control import TrainControl
 from digitpad.core.datasets import Dataset, load_dataset
@@ -283,9 +284,15 @@ def finish(run: Run, state: TrainState, reason: str, message: str,
         metrics["test_accuracy"] = test.accuracy
     elif data.test is not None:
         metrics["test_accuracy"], metrics["selected_on_test"] = best_acc, True
+    calibration = None
+    if config.val_split > 0 and len(data.val):
+        calibration = calibrate(model, data.val, data.mean, data.std, device=run.device)
+        metrics.update(calibration)
     if not message:
         verb = {"completed": "Finished", "stopped": "Stopped"}[reason]
         message = f"{verb}: best validation accuracy {best_acc:.2%} (epoch {best_epoch})."
     meta = run_metadata(config, data, model, metrics)
+    if calibration is not None:
+        meta["temperature"] = calibration["temperature"]
     yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - run.started,
                    model.cpu().eval(), meta, resume=resume)
