@@ -106,9 +106,12 @@ def test_a_real_file_that_would_fail_on_every_drawing(window, qtbot, tmp_path, c
 def test_a_prediction_that_fails_is_reported_once_and_not_retried(window, qtbot, monkeypatch):
     tab = window.draw_tab
     calls = failing_predictions(monkeypatch)  # the model in use fails from now on
-    with qtbot.waitSignal(window.service.predictionFailed, timeout=10_000):
-        draw_digit(tab.canvas, "1")
-    qtbot.waitUntil(lambda: "could not recognise" in tab.messages.text(), timeout=5_000)
+    # Waited on as a condition, not with qtbot.waitSignal: the failure is emitted from the
+    # prediction thread once per drawing change, and a queued emission reaching a finished
+    # waitSignal blocker's Python slot crashed the test process (SIGSEGV in pytest-qt's
+    # _quit_loop_by_signal), about one run in three.
+    draw_digit(tab.canvas, "1")
+    qtbot.waitUntil(lambda: "could not recognise" in tab.messages.text(), timeout=10_000)
     assert tab.messages.isVisible() and tab.label.text() == "No prediction"
     assert shown_label(window) is None
     made = len(calls)
