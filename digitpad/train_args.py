@@ -27,7 +27,8 @@ TRAIN_HELP = (
 # --resume can tell what was given: those decide the data or the model, and come from the file)
 NEW_RUN_DEFAULTS: dict[str, Any] = {
     "dataset": "mnist", "model": "digitnet", "option": [], "loss": "auto", "no_augment": False,
-    "seed": 0, "val_split": 0.1, "device": "auto", "threads": 0,
+    "seed": 0, "val_split": 0.1, "device": "auto", "threads": 0, "not_digits": 0,
+    "not_digit_method": "uniform", "decline_score": "auto",
 }
 FIXED_BY_RESUME = {
     "dataset": "--dataset", "limit": "--limit", "model": "--model", "option": "--option",
@@ -35,7 +36,8 @@ FIXED_BY_RESUME = {
     "scheduler": "--scheduler", "step_size": "--step-size", "gamma": "--gamma",
     "momentum": "--momentum", "weight_decay": "--weight-decay", "loss": "--loss",
     "no_augment": "--no-augment", "seed": "--seed", "val_split": "--val-split",
-    "image_size": "--image-size",
+    "image_size": "--image-size", "not_digits": "--not-digits",
+    "not_digit_method": "--not-digit-method", "decline_score": "--decline-score",
 }
 
 
@@ -66,6 +68,15 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="fraction of training images held out for validation (0: use the test "
                    "set; default: 0.1)")
     p.add_argument("--image-size", type=positive_int, help="image side for image folders")
+    p.add_argument("--not-digits", type=count, metavar="N",
+                   help="also learn to decline non-digits: mix N generated letters, symbols, "
+                   "scribbles, shapes and noise into training (digit data only; default 0)")
+    p.add_argument("--not-digit-method", choices=["uniform", "class"],
+                   help="how to learn them: Outlier Exposure to a uniform output (default) or "
+                   "an extra 'not a digit' class")
+    p.add_argument("--decline-score", choices=["auto", "max_probability", "energy"],
+                   help="the score the decline threshold is set on (uniform method; default "
+                   "auto: whichever declines more held-out non-digits)")
     p.add_argument("--out", help="file to save to (default: a new file in the model library)")
     p.add_argument("--resume", metavar="FILE",
                    help="continue the run saved in FILE (or a library model's name) where it "
@@ -92,7 +103,8 @@ def train_run(args: argparse.Namespace) -> tuple[Any, Any]:
         momentum=args.momentum, weight_decay=args.weight_decay, loss=values["loss"],
         augment=not values["no_augment"], seed=values["seed"], device=values["device"],
         threads=values["threads"], val_split=values["val_split"], image_size=args.image_size,
-        data_dir=args.data_dir, limit=args.limit,
+        data_dir=args.data_dir, limit=args.limit, not_digits=values["not_digits"],
+        not_digit_method=values["not_digit_method"], decline_score=values["decline_score"],
     ).resolved(), None
 
 

@@ -20,6 +20,9 @@ OPTIMIZERS = (
 SCHEDULERS = ("none", "step", "onecycle")
 LOSSES = ("auto", "ce", "nll")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+NOT_DIGIT_METHODS = ("uniform", "class")  # core.not_digit_training
+DECLINE_SCORES = ("auto", "max_probability", "energy")  # core.decline; "class" goes with "class"
+MAX_NOT_DIGITS = 200_000  # generated images held in memory at once (28x28 bytes each)
 # Bounds that keep a setting a mistake to report rather than a crash deep inside torch:
 MAX_LR = 1e6  # torch keeps lr * gradient in float32 (overflows past ~3.4e38 with a traceback)
 MAX_SEED = 2**64 - 1  # torch.Generator.manual_seed takes at most 64 bits
@@ -52,6 +55,11 @@ class TrainConfig:
     image_size: int | None = None  # image folders only; None: the model's preferred size
     data_dir: str | None = None
     limit: int | None = None  # use at most this many training images (quick runs, tests)
+    # Learning to decline (issue 14): this many generated non-digits mixed into training
+    # (core.not_digits), taught as a uniform output (Outlier Exposure) or an extra class.
+    not_digits: int = 0
+    not_digit_method: str = "uniform"
+    decline_score: str = "auto"  # the score the decline threshold is fitted on (uniform only)
 
     def resolved(self) -> TrainConfig:
         """A copy with the model's recipe filled in and every value checked."""
@@ -107,6 +115,9 @@ class TrainConfig:
             raise DigitpadError(f"Validation split must be in [0, 1), not {self.val_split}.")
         _whole("seed", self.seed, 0, MAX_SEED)
         _whole("threads", self.threads, 0, MAX_THREADS)
+        _whole("number of not-a-digit images", self.not_digits, 0, MAX_NOT_DIGITS)
+        _choice("not-a-digit method", self.not_digit_method, NOT_DIGIT_METHODS)
+        _choice("decline score", self.decline_score, DECLINE_SCORES)
         if self.limit is not None and self.limit < 2:
             raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
         if self.loss == "nll" and _outputs(self.model) != "log_probs":

@@ -20,7 +20,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from digitpad.core.config import MAX_IMAGE_SIZE, MAX_SEED, MAX_THREADS  # the same bounds
+from digitpad.core.config import (  # the same bounds
+    MAX_IMAGE_SIZE,
+    MAX_NOT_DIGITS,
+    MAX_SEED,
+    MAX_THREADS,
+)
+from digitpad.core.decline import NOT_A_DIGIT
 from digitpad.core.errors import CheckpointError, DigitpadError
 from digitpad.core.models.registry import get_spec
 from digitpad.core.preprocess import DIGIT_FIELD
@@ -101,6 +107,17 @@ class Config(_Strict):
     image_size: Side | None = None
     data_dir: Text | None = None
     limit: _int(1) | None = None
+    not_digits: _int(0, MAX_NOT_DIGITS) | None = None
+    not_digit_method: Text | None = None
+    decline_score: Text | None = None
+
+
+class Decline(_Strict):
+    """core.decline's rule: decline when the score is below the threshold."""
+
+    score: Literal["max_probability", "energy", "class"]
+    threshold: _float(ge=-1e6, le=1e6)
+    keep: Accuracy | None = None  # the share of validation digits it was fitted to let through
 
 
 class ModelMeta(_Strict):
@@ -122,6 +139,7 @@ class ModelMeta(_Strict):
     versions: dict[Text, Text] | None = None
     # softmax(outputs / temperature), core.calibration; absent in older files, meaning 1
     temperature: _float(ge=MIN_TEMPERATURE, le=MAX_TEMPERATURE) | None = None
+    decline: Decline | None = None  # how it says "not a digit" (core.decline); absent: never
 
 
 def validate_meta(meta: Any, name: str) -> None:
@@ -214,6 +232,11 @@ def _consistency_problem(meta: ModelMeta) -> str | None:
             return f"{field} should have {channels} value(s), one per channel (got {len(values)})"
     if prep.size != meta.image_size:
         return f"preprocess.size is {prep.size} but image_size is {meta.image_size}"
+    if meta.decline is not None and meta.decline.score == "class" and (
+        len(meta.class_names) < 3 or meta.class_names[-1] != NOT_A_DIGIT
+    ):
+        return (f"decline.score \"class\" needs a last class named \"{NOT_A_DIGIT}\" after at "
+                "least two real ones")
     if prep.mode == "digit" and meta.image_size != DIGIT_FIELD:
         return (f"image_size should be {DIGIT_FIELD} for the digit preprocessing "
                 f"(got {meta.image_size})")

@@ -16,6 +16,13 @@ from PIL import Image
 from digitpad.core.calibration import scaled_probs
 from digitpad.core.checkpoint import load_model
 from digitpad.core.checkpoint_archive import short
+from digitpad.core.decline import (
+    DeclineRule,
+    digit_probabilities,
+    reject_index,
+    rule_from_meta,
+    scores,
+)
 from digitpad.core.errors import CheckpointError
 from digitpad.core.preprocess import preprocess
 from digitpad.core.safe_text import printable
@@ -23,11 +30,15 @@ from digitpad.core.safe_text import printable
 
 @dataclass(frozen=True)
 class Prediction:
-    """What the model thinks of one image. `no_ink` means there was nothing to recognise."""
+    """What the model thinks of one image. `no_ink` means there was nothing to recognise;
+    `not_a_digit` that there was, but the model declines to call it any class (core.decline)."""
 
     class_names: list[str]
     probabilities: list[float] = field(default_factory=list)  # empty when no_ink
     view: np.ndarray | None = None  # uint8 image of exactly what the model saw
+    not_a_digit: bool = False
+    decline_score: float | None = None  # the score the decline rule used (None: no rule)
+    decline_reason: str = ""  # why it was declined, one sentence ("" when not declined)
 
     @property
     def no_ink(self) -> bool:
@@ -36,7 +47,12 @@ class Prediction:
 
     @property
     def label(self) -> str | None:
-        """The most likely class name, or None for no ink."""
+        """The answer: the most likely class name, or None for no ink or not a digit."""
+        return None if self.not_a_digit else self.best_guess
+
+    @property
+    def best_guess(self) -> str | None:
+        """The most likely class name even when declined (None for no ink)."""
         return self.top(1)[0][0] if self.probabilities else None
 
     @property
@@ -58,9 +74,14 @@ class Predictor:
         self.model = model.eval()
         self.meta = meta
         self.path = path
-        self.class_names: list[str] = list(meta["class_names"])
+        self._reject = reject_index(meta)  # the extra "not a digit" output, if it has one
+        names = list(meta["class_names"])
+        self.class_names: list[str] = (
+            names if self._reject is None else names[: self._reject] + names[self._reject + 1 :])
         self._prep = dict(meta["preprocess"])
         self.temperature: float | None = meta.get("temperature")  # None: uncalibrated
+        self.own_rule: DeclineRule | None = rule_from_meta(meta)  # None: it never declines
+        self.rule: DeclineRule | None = self.own_rule  # what predict() applies
         self._mean = torch.tensor(meta["mean"], dtype=torch.float32).view(-1, 1, 1)
         self._std = torch.tensor(meta["std"], dtype=torch.float32).view(-1, 1, 1)
         self._lock = threading.Lock()
@@ -96,6 +117,23 @@ class Predictor:
                 f"{name} cannot be used: a test prediction gave no usable probabilities."
             )
 
+    @property
+    def can_decline(self) -> bool:
+        """True when the model was trained to tell non-digits (it has its own rule)."""
+        return self.own_rule is not None
+
+    def set_decline(self, enabled: bool = True, below: float | None = None) -> None:
+        """Choose the rule predict() applies: off, a max-probability threshold `below` (0..1, for
+        any model), or the model's own rule (the default; none for models without one)."""
+        if not enabled:
+            self.rule = None
+        elif below is not None:
+            if not 0 < below < 1:
+                raise ValueError("a decline threshold is a probability between 0 and 1")
+            self.rule = DeclineRule("max_probability", float(below), source="user")
+        else:
+            self.rule = self.own_rule
+
     def predict(self, image: np.ndarray | Image.Image) -> Prediction:
         """Preprocess as the model was trained and return class probabilities (or no ink)."""
         prep = preprocess(  # values checked on load (core.model_meta)
@@ -110,5 +148,11 @@ class Predictor:
         x = (torch.from_numpy(prep.pixels) - self._mean) / self._std
         with self._lock, torch.inference_mode():
             outputs = self.model(x.unsqueeze(0)).float()
-            probs = scaled_probs(outputs, self.temperature)[0]
-        return Prediction(self.class_names, probs.tolist(), prep.view)
+            probs = digit_probabilities(scaled_probs(outputs, self.temperature), self._reject)
+            rule = self.rule
+            if rule is None:
+                return Prediction(self.class_names, probs[0].tolist(), prep.view)
+            value = float(scores(outputs, rule.score, self.temperature, self._reject)[0])
+        declined = value < rule.threshold
+        return Prediction(self.class_names, probs[0].tolist(), prep.view, declined, value,
+                          rule.describe(value) if declined else "")

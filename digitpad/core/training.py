@@ -25,6 +25,14 @@ from digitpad.core.datasets import Dataset, load_dataset
 from digitpad.core.devices import resolve_device
 from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.models.registry import build_model, get_spec
+from digitpad.core.not_digit_training import (
+    NotDigitData,
+    batch_preparer,
+    fit_decline,
+    loss_with_not_digits,
+    mix_in,
+    prepare,
+)
 from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.records import (
     DataProgress,
@@ -69,6 +77,7 @@ class Run:
     steps_per_epoch: int
     per_step_scheduler: bool  # the scheduler steps every batch rather than every epoch
     started: float  # time.perf_counter() at the start
+    not_digits: NotDigitData | None = None  # generated non-digits to learn to decline
 
     @property
     def total_steps(self) -> int:
@@ -107,7 +116,10 @@ def train(
             yield Finished("stopped", LOADING_STOPPED, 0, {}, time.perf_counter() - started)
             return
     yield Notice(dataset.description)
-    run, state = _set_up(config, dataset, device, started)
+    if config.not_digits:
+        yield Notice(f"Generating {config.not_digits:,} not-a-digit images to learn to decline…")
+    dataset, not_digits = prepare(config, dataset, device)
+    run, state = _set_up(config, dataset, device, started, not_digits)
     if getattr(run.model, "notice", ""):
         yield Notice(run.model.notice)
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
@@ -153,8 +165,8 @@ def _load(config: TrainConfig, control: TrainControl,
     )
 
 
-def _set_up(config: TrainConfig, dataset: Dataset, device: torch.device,
-            started: float) -> tuple[Run, TrainState]:
+def _set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started: float,
+            not_digits: NotDigitData | None = None) -> tuple[Run, TrainState]:
     """Seed, build the model, optimizer and scheduler, and move the training data over."""
     spec = get_spec(config.model)
     torch.manual_seed(config.seed)
@@ -169,12 +181,14 @@ def _set_up(config: TrainConfig, dataset: Dataset, device: torch.device,
     scheduler, per_step = build_scheduler(config, optimizer, steps_per_epoch)
     use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
     loss_fn = F.nll_loss if use_nll else F.cross_entropy
+    if not_digits is not None:
+        loss_fn = loss_with_not_digits(loss_fn, not_digits.method)
     run = Run(
         config, dataset, device, model, MemorySafeStep(model, optimizer, loss_fn, batch, device),
         dataset.train.images.to(device), dataset.train.labels.to(device),
         torch.tensor(dataset.mean, dtype=torch.float32, device=device),
         torch.tensor(dataset.std, dtype=torch.float32, device=device),
-        steps_per_epoch, per_step, started,
+        steps_per_epoch, per_step, started, not_digits,
     )
     return run, TrainState(optimizer, scheduler, generator)
 
@@ -198,6 +212,10 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
     run.model.train()
     order = torch.randperm(n, generator=state.generator).to(run.device)
     tally, epoch_start = EpochTally(), time.perf_counter()
+    extra = run.not_digits
+    if extra is not None:
+        prepare_extra = batch_preparer(run.dataset.augment_style, config.augment, run.mean,
+                                       run.std, state.generator)
     for step in range(1, run.steps_per_epoch + 1):
         # Pause rule: a pause takes effect here, between batches; Paused is yielded first, so
         # the caller hears of it before the loop blocks. Stop also ends a pause.
@@ -213,7 +231,10 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         if config.augment:
             x = augment_batch(x, run.dataset.augment_style, state.generator)
         x, y = normalise(x, run.mean, run.std), run.labels[idx]
+        if extra is not None:  # non-digits after the digits; the tally counts digits only
+            x, y = mix_in(extra, x, y, state.generator, prepare_extra)
         loss_value, outputs, oom_notice = run.stepper.step(x, y)
+        outputs, y = outputs[: len(idx)], y[: len(idx)]
         if run.per_step_scheduler and state.scheduler is not None:
             state.scheduler.step()
         state.global_step += 1
@@ -291,8 +312,19 @@ def finish(run: Run, state: TrainState, reason: str, message: str,
     if not message:
         verb = {"completed": "Finished", "stopped": "Stopped"}[reason]
         message = f"{verb}: best validation accuracy {best_acc:.2%} (epoch {best_epoch})."
+    decline = None
+    if run.not_digits is not None and len(data.val):
+        yield Notice("Fitting the not-a-digit threshold on held-out images…")
+        decline, figures = fit_decline(
+            model, run.not_digits, config, data.val, data.mean, data.std,
+            None if calibration is None else calibration["temperature"], run.device)
+        metrics.update(figures)
     meta = run_metadata(config, data, model, metrics)
     if calibration is not None:
         meta["temperature"] = calibration["temperature"]
+    if decline is not None:
+        meta["decline"] = decline
+    if run.not_digits is not None:
+        meta["not_digits"] = run.not_digits.recipe
     yield Finished(reason, message, best_epoch, metrics, time.perf_counter() - run.started,
                    model.cpu().eval(), meta, resume=resume)
