@@ -11,11 +11,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
 from digitpad.core.augment import augment_batch
 from digitpad.core.calibration import calibrate
@@ -24,16 +21,13 @@ from digitpad.core.control import TrainControl
 from digitpad.core.datasets import Dataset, load_dataset
 from digitpad.core.devices import resolve_device
 from digitpad.core.evaluation import evaluate, normalise
-from digitpad.core.models.registry import build_model, get_spec
+from digitpad.core.models.registry import get_spec
 from digitpad.core.not_digit_training import (
-    NotDigitData,
     batch_preparer,
     fit_decline,
-    loss_with_not_digits,
     mix_in,
     prepare,
 )
-from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.records import (
     DataProgress,
     EpochEnd,
@@ -41,13 +35,12 @@ from digitpad.core.records import (
     Notice,
     Paused,
     Record,
-    Started,
     Step,
 )
 from digitpad.core.resume_state import ResumeState
 from digitpad.core.resume_training import Snapshots
-from digitpad.core.train_step import MemorySafeStep
 from digitpad.core.training_report import divergence_advice, run_metadata
+from digitpad.core.training_setup import Run, set_up, started_record
 from digitpad.core.training_state import EpochTally, TrainState, time_left
 
 __all__ = ["MISTAKES_KEPT", "Record", "divergence_advice", "time_left", "train",
@@ -59,29 +52,6 @@ LOADING_STOPPED = "Stopped while the dataset was loading; nothing to save."
 class _LoadingStopped(Exception):
     """Raised from the data-progress callback on a stop request (the downloader then removes
     its partial file)."""
-
-
-@dataclass
-class Run:
-    """What stays fixed while a run trains: settings, data on the device, model, step."""
-
-    config: TrainConfig
-    dataset: Dataset
-    device: torch.device
-    model: nn.Module
-    stepper: MemorySafeStep
-    images: torch.Tensor  # the training split, uint8, on the device
-    labels: torch.Tensor
-    mean: torch.Tensor
-    std: torch.Tensor
-    steps_per_epoch: int
-    per_step_scheduler: bool  # the scheduler steps every batch rather than every epoch
-    started: float  # time.perf_counter() at the start
-    not_digits: NotDigitData | None = None  # generated non-digits to learn to decline
-
-    @property
-    def total_steps(self) -> int:
-        return self.steps_per_epoch * self.config.epochs
 
 
 def train(
@@ -119,13 +89,13 @@ def train(
     if config.not_digits:
         yield Notice(f"Generating {config.not_digits:,} not-a-digit images to learn to decline…")
     dataset, not_digits = prepare(config, dataset, device)
-    run, state = _set_up(config, dataset, device, started, not_digits)
+    run, state = set_up(config, dataset, device, started, not_digits)
     if getattr(run.model, "notice", ""):
         yield Notice(run.model.notice)
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
     if notice := snapshots.start():
         yield Notice(notice)
-    yield _started(run)
+    yield started_record(run)
 
     reason, message = "completed", ""
     for epoch in range(state.epoch + 1, config.epochs + 1):
@@ -162,45 +132,6 @@ def _load(config: TrainConfig, control: TrainControl,
         config.dataset, data_dir=config.data_dir, val_split=config.val_split, seed=config.seed,
         channels=get_spec(config.model).image_channels, image_size=config.image_size,
         progress=report, limit=config.limit,
-    )
-
-
-def _set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started: float,
-            not_digits: NotDigitData | None = None) -> tuple[Run, TrainState]:
-    """Seed, build the model, optimizer and scheduler, and move the training data over."""
-    spec = get_spec(config.model)
-    torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
-    num_classes = len(dataset.class_names)
-    in_channels, image_size = dataset.train.images.shape[1], dataset.train.images.shape[-1]
-    model = build_model(config.model, num_classes, in_channels, image_size, config.model_options)
-    model.to(device)
-    optimizer = build_optimizer(config, model.parameters())
-    n, batch = len(dataset.train), config.batch_size
-    steps_per_epoch = max(1, n // batch if n >= 2 * batch else math.ceil(n / batch))
-    scheduler, per_step = build_scheduler(config, optimizer, steps_per_epoch)
-    use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
-    loss_fn = F.nll_loss if use_nll else F.cross_entropy
-    if not_digits is not None:
-        loss_fn = loss_with_not_digits(loss_fn, not_digits.method)
-    run = Run(
-        config, dataset, device, model, MemorySafeStep(model, optimizer, loss_fn, batch, device),
-        dataset.train.images.to(device), dataset.train.labels.to(device),
-        torch.tensor(dataset.mean, dtype=torch.float32, device=device),
-        torch.tensor(dataset.std, dtype=torch.float32, device=device),
-        steps_per_epoch, per_step, started, not_digits,
-    )
-    return run, TrainState(optimizer, scheduler, generator)
-
-
-def _started(run: Run) -> Started:
-    data = run.dataset
-    return Started(
-        tuple(data.class_names), len(data.train), len(data.val),
-        0 if data.test is None else len(data.test),
-        "test" if data.val is data.test else "validation", data.description, run.config.model,
-        sum(p.numel() for p in run.model.parameters()), str(run.device),
-        torch.get_num_threads(), run.config.epochs, run.steps_per_epoch, run.total_steps,
     )
 
 

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from digitpad.core import training
+from digitpad.core import training_setup
 from digitpad.core.config import TrainConfig
 from digitpad.core.errors import DigitpadError
 from digitpad.core.records import Notice, Step
@@ -50,14 +50,14 @@ def test_a_step_split_in_parts_moves_the_weights_exactly_like_the_whole_batch():
 def test_out_of_memory_halves_the_images_per_pass_with_a_notice_and_training_goes_on(
     small_mnist, monkeypatch
 ):
-    real_build = training.build_model
+    real_build = training_setup.build_model
     built: list[_RunsOutOfMemory] = []
 
     def build(*args, **kwargs):
         built.append(_RunsOutOfMemory(real_build(*args, **kwargs), limit=20))
         return built[-1]
 
-    monkeypatch.setattr(training, "build_model", build)
+    monkeypatch.setattr(training_setup, "build_model", build)
     config = TrainConfig(model="lenet5", epochs=1, batch_size=64, seed=0, threads=1)
     records, finished = run_to_end(config, dataset=small_mnist)
     notices = [r.message for r in records if isinstance(r, Notice) and "Out of memory" in r.message]

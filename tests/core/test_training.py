@@ -8,7 +8,7 @@ import time
 import pytest
 import torch
 
-from digitpad.core import training
+from digitpad.core import training, training_setup
 from digitpad.core.config import OPTIMIZERS, TrainConfig
 from digitpad.core.control import TrainControl
 from digitpad.core.errors import DigitpadError
@@ -185,7 +185,7 @@ def test_unavailable_device_falls_back_to_cpu_with_a_notice(small_mnist):
 def test_loss_going_nan_later_keeps_the_best_weights_so_far(small_mnist, monkeypatch):
     """Epoch 1 trains well, then the loss becomes NaN in epoch 2: stopped within that epoch,
     with advice, and epoch 1's weights are what the run hands back to be saved."""
-    real_build = training.build_model
+    real_build = training_setup.build_model
     steps_per_epoch = len(small_mnist.train) // 128
 
     class GoesNaN(torch.nn.Module):
@@ -201,7 +201,7 @@ def test_loss_going_nan_later_keeps_the_best_weights_so_far(small_mnist, monkeyp
                     return out * float("nan")
             return out
 
-    monkeypatch.setattr(training, "build_model", lambda *a, **k: GoesNaN(real_build(*a, **k)))
+    monkeypatch.setattr(training_setup, "build_model", lambda *a, **k: GoesNaN(real_build(*a, **k)))
     config = TrainConfig(model="digitnet", epochs=3, batch_size=128, seed=0, threads=1)
     records, finished = run_to_end(config, dataset=small_mnist)
     epochs = [r for r in records if isinstance(r, EpochEnd)]

@@ -1,0 +1,82 @@
+"""Setting a training run up: the model, optimizer, scheduler and loss for its data, the data
+moved to the device, and the `Started` record that describes it (used by core.training)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from digitpad.core.config import TrainConfig
+from digitpad.core.datasets import Dataset
+from digitpad.core.models.registry import build_model, get_spec
+from digitpad.core.not_digit_training import NotDigitData, loss_with_not_digits
+from digitpad.core.optim import build_optimizer, build_scheduler
+from digitpad.core.records import Started
+from digitpad.core.train_step import MemorySafeStep
+from digitpad.core.training_state import TrainState
+
+
+@dataclass
+class Run:
+    """What stays fixed while a run trains: settings, data on the device, model, step."""
+
+    config: TrainConfig
+    dataset: Dataset
+    device: torch.device
+    model: nn.Module
+    stepper: MemorySafeStep
+    images: torch.Tensor  # the training split, uint8, on the device
+    labels: torch.Tensor
+    mean: torch.Tensor
+    std: torch.Tensor
+    steps_per_epoch: int
+    per_step_scheduler: bool  # the scheduler steps every batch rather than every epoch
+    started: float  # time.perf_counter() at the start
+    not_digits: NotDigitData | None = None  # generated non-digits to learn to decline
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.config.epochs
+
+
+def set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started: float,
+            not_digits: NotDigitData | None = None) -> tuple[Run, TrainState]:
+    """Seed, build the model, optimizer and scheduler, and move the training data over."""
+    spec = get_spec(config.model)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+    num_classes = len(dataset.class_names)
+    in_channels, image_size = dataset.train.images.shape[1], dataset.train.images.shape[-1]
+    model = build_model(config.model, num_classes, in_channels, image_size, config.model_options)
+    model.to(device)
+    optimizer = build_optimizer(config, model.parameters())
+    n, batch = len(dataset.train), config.batch_size
+    steps_per_epoch = max(1, n // batch if n >= 2 * batch else math.ceil(n / batch))
+    scheduler, per_step = build_scheduler(config, optimizer, steps_per_epoch)
+    use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
+    loss_fn = F.nll_loss if use_nll else F.cross_entropy
+    if not_digits is not None:
+        loss_fn = loss_with_not_digits(loss_fn, not_digits.method)
+    run = Run(
+        config, dataset, device, model, MemorySafeStep(model, optimizer, loss_fn, batch, device),
+        dataset.train.images.to(device), dataset.train.labels.to(device),
+        torch.tensor(dataset.mean, dtype=torch.float32, device=device),
+        torch.tensor(dataset.std, dtype=torch.float32, device=device),
+        steps_per_epoch, per_step, started, not_digits,
+    )
+    return run, TrainState(optimizer, scheduler, generator)
+
+
+def started_record(run: Run) -> Started:
+    data = run.dataset
+    return Started(
+        tuple(data.class_names), len(data.train), len(data.val),
+        0 if data.test is None else len(data.test),
+        "test" if data.val is data.test else "validation", data.description, run.config.model,
+        sum(p.numel() for p in run.model.parameters()), str(run.device),
+        torch.get_num_threads(), run.config.epochs, run.steps_per_epoch, run.total_steps,
+    )
