@@ -29,6 +29,7 @@ class ModelEntry:
     accuracy: float | None = None  # test accuracy when known, else validation accuracy
     problem: str = ""  # non-empty when the file cannot be used (with its technical reason)
     summary: str = ""  # the problem in words a person can act on ('' : the problem itself)
+    declines: bool = False  # it carries its own "not a digit" rule (meta["decline"], issue 14)
 
     @property
     def label(self) -> str:
@@ -68,6 +69,7 @@ def _entry(name: str, path: Path, bundled: bool) -> ModelEntry:
         return ModelEntry(
             name, path, bundled, meta["architecture"], meta.get("dataset", ""),
             None if accuracy is None else float(accuracy),
+            declines=isinstance(meta.get("decline"), dict),
         )
     except CheckpointError as exc:
         return ModelEntry(name, path, bundled, problem=str(exc), summary=exc.summary)
