@@ -2,7 +2,8 @@
 
 The drawing's path to the bars: DrawingCanvas.changed → DrawTab.request_prediction →
 PredictionService (prediction thread: core Predictor.predict) → PredictionService.predicted
-(a core `Prediction`) → DrawTab._show_result → ProbabilityBars.
+(a core `Prediction`) → DrawTab._show_result → ProbabilityBars (greyed, under "That doesn't
+look like a digit", when the model declines the drawing: decline_view).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from digitpad.core.model_library import ModelEntry
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
 from digitpad.gui.canvas.image_io import ImageData, image_data
 from digitpad.gui.canvas.image_loader import ImageLoader
+from digitpad.gui.draw.decline_view import show_prediction
 from digitpad.gui.draw.draw_actions import save_drawing
 from digitpad.gui.draw.draw_messages import DrawMessages, Topic
 from digitpad.gui.draw.draw_tools import DrawTools
@@ -165,7 +167,7 @@ class DrawTab(QWidget):
         self.canvas.setToolTip(f"Draw {thing or 'something'} with the mouse or a pen; drop an "
                                "image file here")
         self.picker.show_model(model.path, opened_label(model.path, model.architecture,
-                                                        model.dataset))  # listed, or added
+                                                        model.dataset), model.declines)
         self.status.emit(f"Model: {Path(model.path).stem} ({model.architecture}, "
                          f"{model.dataset})")
         self.modelChanged.emit(model.path)
@@ -231,8 +233,7 @@ class DrawTab(QWidget):
         if prediction.no_ink:
             self._show_blank()
             return
-        self.bars.set_probabilities(prediction.probabilities)
-        self.label.show_prediction(prediction.label or "", prediction.confidence)
+        show_prediction(self.label, self.bars, prediction, self._thing())  # or declined
         self.view.set_image(prediction.view)
 
     # --- images -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 from digitpad.gui.widgets.plain_text import plain_label
 
 MAX_SHOWN = 60  # characters of a class name shown; a longer one is cut with an ellipsis
+TIP = "The model's best guess and how sure it is"
 
 
 class PredictionLabel(QWidget):
@@ -27,7 +28,7 @@ class PredictionLabel(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(self._big)
         layout.addWidget(self._small)
-        self.setToolTip("The model's best guess and how sure it is")
+        self.setToolTip(TIP)
         self._text = ""
 
     def _font(self, points: float, bold: bool) -> QFont:
@@ -47,6 +48,18 @@ class PredictionLabel(QWidget):
         self._small.show()
         self._text = f"{name} — {100 * confidence:.1f}%"
         self.setAccessibleName(f"Prediction: {self._text}")
+        self.setToolTip(TIP)
+
+    def show_declined(self, headline: str, guess: str, tip: str) -> None:
+        """The model declined the image: `headline` where the class name goes, its best `guess`
+        ("Best guess 4 (31%)") under it, and `tip` (why; already a tooltip) as the tooltip."""
+        self._big.setFont(self._font(self.font().pointSizeF() * 1.4, True))
+        self._big.setForegroundRole(QPalette.ColorRole.WindowText)
+        self._big.setText(headline)
+        self._small.setText(guess)
+        self._text = headline
+        self.setAccessibleName(f"Prediction: {headline}. {guess}")
+        self.setToolTip(tip)
 
     def show_message(self, text: str) -> None:
         """Show a muted message instead of a prediction."""
@@ -56,6 +69,7 @@ class PredictionLabel(QWidget):
         self._small.setText("")
         self._text = text
         self.setAccessibleName(text)
+        self.setToolTip(TIP)
 
     def text(self) -> str:
         """What is shown, as plain text ("7 — 98.2%" or the message)."""

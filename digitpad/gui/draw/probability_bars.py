@@ -20,6 +20,7 @@ MIN_BAR = 40  # the bars keep at least this much width (px) before class names a
 MAX_ROW = 40  # a big window's rows stop growing here (the widget's maximum height follows)
 MAX_ALL_ROWS = 40  # up to this many classes, one row each
 TOP_ROWS = 12  # beyond that, rows for the most probable classes and a line for the rest
+TIP = "How sure the model is of each class"
 
 
 class ProbabilityBars(QWidget):
@@ -31,8 +32,10 @@ class ProbabilityBars(QWidget):
         self._values: list[float] | None = None
         self._rows: list[int] = []  # the classes that have a row, top to bottom
         self._widest = ("", 0.0)  # (bold font key, widest class name in it)
+        self._muted = False  # the model declined the image: its guesses shown greyed
+        self._tip = TIP
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.setToolTip("How sure the model is of each class")
+        self.setToolTip(TIP)
         self.setAccessibleName("Class probabilities")
         self._fit_height()
 
@@ -43,8 +46,10 @@ class ProbabilityBars(QWidget):
         self._values = None
         self._widest = ("", 0.0)
         self._rows = list(range(min(len(self._names), self._row_limit())))
-        self.setToolTip("How sure the model is of each class" if len(self._names) <= MAX_ALL_ROWS
-                        else f"How sure the model is of its {TOP_ROWS} most likely classes")
+        self._muted = False
+        self._tip = (TIP if len(self._names) <= MAX_ALL_ROWS
+                     else f"How sure the model is of its {TOP_ROWS} most likely classes")
+        self.setToolTip(self._tip)
         self._fit_height()
         self.updateGeometry()
         self._changed()
@@ -55,11 +60,14 @@ class ProbabilityBars(QWidget):
         lines = self._line_count() if self._names else 10
         self.setMaximumHeight(lines * MAX_ROW + 8)
 
-    def set_probabilities(self, values: Sequence[float]) -> None:
-        """One probability (0..1) per class, in class order."""
+    def set_probabilities(self, values: Sequence[float], muted_tip: str = "") -> None:
+        """One probability (0..1) per class, in class order. With `muted_tip` (why the model
+        declined the image) the bars are greyed and that is their tooltip."""
         if len(values) != len(self._names):
             raise ValueError(f"{len(values)} probabilities for {len(self._names)} classes")
         self._values = [float(v) for v in values]
+        self._muted = bool(muted_tip)
+        self.setToolTip(muted_tip or self._tip)
         if len(self._names) > MAX_ALL_ROWS:  # the most probable first (ties: class order)
             order = np.argsort(-np.nan_to_num(np.asarray(self._values)), kind="stable")
             self._rows = order[:TOP_ROWS].tolist()
@@ -68,8 +76,14 @@ class ProbabilityBars(QWidget):
     def clear_probabilities(self) -> None:
         """No prediction: empty bars."""
         self._values = None
+        self._muted = False
+        self.setToolTip(self._tip)
         self._rows = list(range(min(len(self._names), self._row_limit())))
         self._changed()
+
+    def is_muted(self) -> bool:
+        """Whether the bars are greyed: the model declined to call the image any class."""
+        return self._muted
 
     def probabilities(self) -> list[float] | None:
         """The probabilities shown, or None."""
@@ -139,7 +153,8 @@ class ProbabilityBars(QWidget):
         top = self.top_index()
         self.setAccessibleDescription(
             "no prediction" if top is None
-            else f"{self._names[top]}: {self._values[top]:.0%}"  # type: ignore[index]
+            else ("declined, best guess " if self._muted else "")
+            + f"{self._names[top]}: {self._values[top]:.0%}"  # type: ignore[index]
         )
         self.update()
 
@@ -166,6 +181,9 @@ class ProbabilityBars(QWidget):
         muted = palette.color(QPalette.ColorRole.Mid)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         text = palette.color(QPalette.ColorRole.WindowText)
+        if self._muted:  # declined: no class is the answer, so none stands out in colour
+            highlight, text = muted, palette.color(QPalette.ColorRole.PlaceholderText)
+            muted = palette.color(QPalette.ColorRole.Midlight)
         for line, i in enumerate(self._rows):
             y = 4 + line * row
             is_top = i == top_index
