@@ -14,6 +14,9 @@ from digitpad.gui.widgets.plain_text import tooltip
 
 LIBRARY_HEADER = "Your models (newest first)"
 OPENED_HEADER = "Opened files"
+DECLINES = " · declines non-digits"  # after the label of a model with its own decline rule
+DECLINES_TIP = ("Trained to tell non-digits: it says \"That doesn't look like a digit\" for "
+                "letters, symbols and scribbles (View ▸ Not a Digit changes that)")
 
 
 def opened_label(path: str, architecture: str, dataset: str) -> str:
@@ -32,7 +35,8 @@ class ModelPicker(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
         self._entries: list[ModelEntry] = []
-        self._opened: dict[str, str] = {}  # path -> label, files opened from outside the library
+        # path -> (label, declines), files opened from outside the library
+        self._opened: dict[str, tuple[str, bool]] = {}
 
     # --- contents -----------------------------------------------------------------------
     def set_entries(self, entries: list[ModelEntry]) -> None:
@@ -52,10 +56,11 @@ class ModelPicker(QComboBox):
         """The entries of the user's own (not bundled) models."""
         return [e for e in self._entries if not e.bundled]
 
-    def show_model(self, path: str, label: str = "") -> None:
-        """Select `path`, adding it under "Opened files" when it is not listed."""
+    def show_model(self, path: str, label: str = "", declines: bool = False) -> None:
+        """Select `path`, adding it under "Opened files" when it is not listed (`declines`: the
+        model has its own "not a digit" rule)."""
         if self.findData(path) < 0:
-            self._opened[path] = label or Path(path).stem
+            self._opened[path] = (label or Path(path).stem, declines)
             self._rebuild(path)
         self.setCurrentIndex(self.findData(path))
 
@@ -71,24 +76,29 @@ class ModelPicker(QComboBox):
         bundled = [e for e in self._entries if e.bundled]
         own = [e for e in self._entries if not e.bundled]
         for entry in bundled:
-            self._add(entry.label, str(entry.path), entry.problem)
+            self._add_entry(entry)
         if own:
             self._header(LIBRARY_HEADER)
             for entry in own:
-                self._add(entry.label, str(entry.path), entry.problem)
+                self._add_entry(entry)
         if self._opened:
             self._header(OPENED_HEADER)
-            for path, label in self._opened.items():
-                self._add(label, path, "")
+            for path, (label, declines) in self._opened.items():
+                self._add(label + (DECLINES if declines else ""), path, "", declines)
         index = self.findData(select) if select else -1
         if index >= 0:
             self.setCurrentIndex(index)
         self.blockSignals(False)
 
-    def _add(self, label: str, path: str, problem: str) -> None:
+    def _add_entry(self, entry: ModelEntry) -> None:
+        declines = entry.declines and not entry.problem  # (the metadata says so: no weights read)
+        self._add(entry.label + (DECLINES if declines else ""), str(entry.path), entry.problem,
+                  declines)
+
+    def _add(self, label: str, path: str, problem: str, declines: bool = False) -> None:
         self.addItem(label, path)
         index = self.count() - 1
-        tip = path + (f"\n{problem}" if problem else "")
+        tip = path + (f"\n{problem}" if problem else "") + (f"\n{DECLINES_TIP}" * declines)
         self.setItemData(index, tooltip(tip), Qt.ItemDataRole.ToolTipRole)
         if problem:
             self._disable(index)
