@@ -14,6 +14,7 @@ from digitpad.gui.app_icon import app_icon
 from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
+from digitpad.gui.draw.not_digit_menu import NotDigitMenu
 from digitpad.gui.settings_store import (
     forget,
     notice,
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "&Draw", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Train", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        view.addSeparator()  # when the Draw tab says "That doesn't look like a digit"
+        self.not_digit = NotDigitMenu(view, self.service, self.draw_tab.request_prediction,
+                                      self.settings, self)
         model = bar.addMenu("&Model")
         self._action(model, "&Open Model File…", self._open_model_file, "Ctrl+Shift+O",
                      "Use a digitpad model file (.pt) from anywhere")
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
         if found.brush is not None:
             self.draw_tab.canvas.set_brush_size(found.brush)
         self._last_model = found.model
+        self.not_digit.choose(found.decline)  # before the first model loads
         if found.train:
             self.train_tab.apply_settings(found.train)
         if found.refused:

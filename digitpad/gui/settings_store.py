@@ -30,6 +30,8 @@ LIMIT_RANGE = (0, 10_000_000)
 LR_RANGE = (1e-6, 10.0)
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# View ▸ Not a Digit: the model's own rule, never, or below this top probability (in percent)
+DECLINE_CHOICES = ("model", "never", "50", "70", "90")
 
 
 def as_int(value: object, low: int, high: int) -> int:
@@ -148,6 +150,7 @@ class Remembered:
     brush: int | None = None
     model: str = ""
     train: TrainSettings | None = None
+    decline: str = "model"  # one of DECLINE_CHOICES
     refused: list[str] = field(default_factory=list)
 
 
@@ -183,6 +186,12 @@ def read_settings(settings: QSettings) -> Remembered:
             found.model = as_text(model)
         except ValueError:
             found.refused.append("model")
+    decline = _value(settings, "decline")
+    if decline is not None:
+        if isinstance(decline, str) and decline in DECLINE_CHOICES:
+            found.decline = decline
+        else:
+            found.refused.append("decline")
     train = _value(settings, "train")
     found.train, refused = read_train(train)
     found.refused += refused
@@ -201,7 +210,8 @@ def forget(settings: QSettings, found: Remembered) -> None:
 
 
 _NAMES = {"window/geometry": "window size and position", "brush": "brush size",
-          "model": "last model", "train": "training settings"}
+          "model": "last model", "train": "training settings",
+          "decline": "View ▸ Not a Digit choice"}
 
 
 def notice(refused: list[str], file_name: str = "") -> str:

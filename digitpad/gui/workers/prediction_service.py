@@ -13,6 +13,10 @@ one, and closing the window never waits for a file. A model that cannot be loade
 also refuses one that fails on a test drawing) leaves the previous model in use. A prediction
 that fails is reported once (`predictionFailed`) and never retried.
 
+When to decline ("not a digit", View ▸ Not a Digit) is handed over like a request: the GUI
+thread sets it under the same lock, and the prediction thread, which alone uses the Predictor,
+applies it (Predictor.set_decline) to whichever model is in use before each prediction.
+
 Why not superqt's workers: they run on the global QThreadPool (two threads on a two-core
 machine, shared with image decoding and the Train tab's jobs, so a long decode would hold back
 the live bars), none keeps "only the newest request", and importing superqt costs about 0.4 s
@@ -52,6 +56,7 @@ class LoadedModel:
     metrics: dict[str, Any] = field(default_factory=dict)  # its accuracy, as saved
     # its preprocessing reads an image and its negative alike (core.images.reads_negatives_alike)
     negatives_alike: bool = True
+    declines: bool = False  # it has its own "not a digit" rule (Predictor.can_decline)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class PredictionService(QObject):
         self._wake = threading.Condition()
         self._request: tuple[int, np.ndarray] | None = None
         self._predictor: Predictor | None = None
+        self._decline: tuple[bool, float | None] = (True, None)  # Predictor.set_decline's args
         self._closed = False
         self._requests = 0
         self._loads = 0  # load requests so far; only the latest one's result is used
@@ -130,13 +136,15 @@ class PredictionService(QObject):
                 if self._closed:
                     return
                 (number, image), self._request = self._request, None
-                predictor = self._predictor
+                predictor, decline = self._predictor, self._decline
             if predictor is not None:
-                self._predict(predictor, number, image)
+                self._predict(predictor, number, image, decline)
 
-    def _predict(self, predictor: Predictor, number: int, image: np.ndarray) -> None:
+    def _predict(self, predictor: Predictor, number: int, image: np.ndarray,
+                 decline: tuple[bool, float | None]) -> None:
         try:
             try:
+                predictor.set_decline(*decline)  # cheap: it only picks the rule predict applies
                 prediction: Prediction = predictor.predict(image)
             except Exception as exc:  # noqa: BLE001 - report once, keep the app alive
                 name = getattr(predictor.path, "name", "The model")
@@ -154,6 +162,12 @@ class PredictionService(QObject):
             self._request = (self._requests, image)
             self._wake.notify()
         return self._requests
+
+    def set_decline(self, enabled: bool = True, below: float | None = None) -> None:
+        """When predictions from now on decline an image (Predictor.set_decline): never, below a
+        top probability `below` (0..1), or by the model's own rule; for every model used."""
+        with self._wake:
+            self._decline = (enabled, below)
 
     # --- loading and listing (daemon calls) -------------------------------------------------
     def _call(self, function: Callable[[], Any], number: int, done: Callable[[Any], None],
@@ -193,7 +207,8 @@ class PredictionService(QObject):
             result.path, [str(name) for name in predictor.class_names],
             str(meta.get("architecture", "")), str(meta.get("dataset", "")),
             dict(meta["metrics"]) if isinstance(meta.get("metrics"), dict) else {},
-            reads_negatives_alike(prep.get("mode", ""), prep.get("dark_background", False))))
+            reads_negatives_alike(prep.get("mode", ""), prep.get("dark_background", False)),
+            bool(predictor.can_decline)))
 
     @Slot(str)
     def _load_crashed(self, message: str) -> None:
