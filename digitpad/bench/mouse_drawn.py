@@ -47,14 +47,17 @@ class Case:
     wobble: float  # amplitude of the hand's smooth wobble, as a fraction of the digit
     seed: int
 
+    def template_strokes(self) -> list[Stroke]:
+        """The template's strokes as drawn in digit_strokes, before this hand varies them."""
+        return dict(TEMPLATES[self.digit])[self.template]
+
     def strokes(self) -> list[Stroke]:
         """The strokes in canvas fractions (0..1 across the square drawing area)."""
-        variants = dict(TEMPLATES[self.digit])
         rng = random.Random(self.seed)
         shear, rot = math.tan(math.radians(self.slant)), math.radians(self.rotation)
         cos, sin = math.cos(rot), math.sin(rot)
         bent: list[Stroke] = []
-        for stroke in variants[self.template]:
+        for stroke in self.template_strokes():
             out: Stroke = []
             for x, y in _wobbled(stroke, self.wobble, rng):
                 u, v = (x - 0.5) * self.aspect, y - 0.5
