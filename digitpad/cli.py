@@ -75,6 +75,27 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--seed", type=seed, default=0)
     b.add_argument("--save-failures", metavar="DIR", help="save what the model saw when wrong")
     b.add_argument("--json", action="store_true")
+    b = bench.add_parser("open-world", help="digits and non-digits drawn with the mouse: "
+                         "accuracy, declines, AUROC, ECE per model",
+                         description="Draws bench mouse's digits and non-digits (the generator's "
+                         "own stroke templates, held-out letters, symbols, shapes and scribbles) "
+                         "on the real canvas with mouse events, scores generated non-digits of "
+                         "another seed, and reports per model: digits read (declines count as "
+                         "wrong), non-digits declined, AUROC and ECE (on MNIST's test set when "
+                         "the data folder has it).")
+    b.add_argument("--model", action="append", help="model file or name; repeat to compare "
+                   "(default: the bundled digit model)")
+    b.add_argument("--per-digit", type=positive_int, default=50, help="mouse digits per digit")
+    b.add_argument("--per-kind", type=positive_int, default=5,
+                   help="mouse drawings per non-digit template (and 5x as many scribbles)")
+    b.add_argument("--generated", type=count, default=1000,
+                   help="generated non-digits scored as 28x28 images")
+    b.add_argument("--seed", type=seed, default=0)
+    b.add_argument("--data-dir", help="folder with mnist/ for the test-set ECE and accuracy "
+                   "(default: as for train; never downloads)")
+    b.add_argument("--save-failures", metavar="DIR",
+                   help="save what the model saw for declined digits and accepted non-digits")
+    b.add_argument("--json", action="store_true")
     b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
                          description="A 10 ms timer probe on the GUI thread while the Train tab "
                          "trains, and the GUI's training speed against the command line's.")

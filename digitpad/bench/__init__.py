@@ -41,6 +41,12 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
 
         return "digitpad.bench.mouse_drawn", "Mouse-drawn digits", bench_mouse(
             args.model, args.per_digit, args.seed, args.save_failures)
+    if args.bench == "open-world":
+        from digitpad.bench.open_world import bench_open_world
+
+        return "digitpad.bench.open_world", "Digits and non-digits drawn with the mouse", (
+            bench_open_world(args.model, args.per_digit, args.per_kind, args.generated,
+                             args.seed, args.data_dir, args.save_failures))
     from digitpad.bench.startup import bench_startup
 
     return "digitpad.bench.startup", "Cold start", bench_startup(
