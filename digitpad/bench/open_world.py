@@ -178,6 +178,8 @@ def bench_open_world(models: list[str] | None, per_digit: int, per_kind: int, ge
     from digitpad.core.paths import data_dir as data_folder
     from digitpad.core.safe_text import json_safe
 
+    if save_failures_to:  # before the run: a bad folder must not cost the results
+        save_failures_to = str(_failures_folder(save_failures_to))
     paths = list(dict.fromkeys(resolve_model(m) for m in (models or [None])))
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one image at a time: one thread is fastest, and steady when busy
@@ -190,6 +192,21 @@ def bench_open_world(models: list[str] | None, per_digit: int, per_kind: int, ge
         result["failures_folder"] = str(save_failures(result, save_failures_to))
     del result["failures"]  # thousands for a model that never declines: PNGs, not JSON
     return json_safe(result)
+
+
+def _failures_folder(path: str) -> Path:
+    """The --save-failures folder, made now; DigitpadError if it is a file."""
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.paths import expand_user
+    from digitpad.core.safe_text import printable
+
+    folder = expand_user(path, "The --save-failures folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise DigitpadError(f"Cannot save failures in {printable(folder)}: it or a folder "
+                            "above it is a file; pass a folder.") from None
+    return folder
 
 
 COLUMNS = (  # (heading, row field, format)

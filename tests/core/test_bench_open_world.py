@@ -123,6 +123,17 @@ def test_a_model_that_does_not_read_digits_is_refused_in_one_line():
     assert "\n" not in str(e.value)
 
 
+def test_a_file_as_the_failures_folder_is_refused_before_the_run(tmp_path):
+    from digitpad.bench.open_world import bench_open_world
+    from digitpad.core.errors import DigitpadError
+
+    taken = tmp_path / "taken"
+    taken.write_text("mine")
+    with pytest.raises(DigitpadError, match="Cannot save failures in .*a file; pass a folder"):
+        bench_open_world(["/nonexistent/model.pt"], 1, 1, 0, 0, None, str(taken / "out"))
+    assert taken.read_text() == "mine"
+
+
 @pytest.mark.slow
 def test_bench_open_world_from_the_command_line(plain_and_declining, tmp_path):
     plain, picky = plain_and_declining
