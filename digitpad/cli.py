@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from digitpad import __version__
 from digitpad.cli_args import (
     add_data_args,
+    add_decline_args,
     count,
     fraction,
     positive_float,
@@ -46,12 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Evaluate a model on the test split of a dataset.")
     p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
     add_data_args(p, required=True)
+    add_decline_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("predict", help="recognise images", description="Recognise image files.")
     p.add_argument("images", nargs="+", metavar="IMAGE")
     p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
     p.add_argument("--top", type=positive_int, default=3, help="how many classes to show")
+    add_decline_args(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
 
     p = sub.add_parser("models", help="list the models digitpad knows",
@@ -186,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+# commands with a module of their own; the others are in digitpad/commands.py
+_COMMAND_MODULES = {"predict": "digitpad.predict_command", "eval": "digitpad.eval_command"}
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -203,9 +208,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return 0
         if args.command is None:
             return _open_window()
-        from digitpad import commands
+        from importlib import import_module
 
-        return getattr(commands, f"run_{args.command}")(args)
+        module = import_module(_COMMAND_MODULES.get(args.command, "digitpad.commands"))
+        return getattr(module, f"run_{args.command}")(args)
     except DigitpadError as exc:
         _error(str(exc))
         return 1

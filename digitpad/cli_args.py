@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from decimal import Decimal
 
 
 def key_value(text: str) -> tuple[str, str]:
@@ -80,3 +81,33 @@ def add_data_args(p: argparse.ArgumentParser, required: bool) -> None:
         "(default: $DIGITPAD_DATA_DIR, else the per-user data folder)",
     )
     p.add_argument("--limit", type=positive_int, help="use at most this many images (quick runs)")
+
+
+def decline_threshold(text: str) -> float:
+    """A probability strictly between 0 and 1, as 0.9 or as a percentage, 90%."""
+    stripped = text.strip()
+    percent = stripped.endswith("%")
+    try:  # Decimal, so that 99.9% is exactly the float 0.999 (99.9 / 100 is 0.9990000000000001)
+        number = Decimal(stripped[:-1] if percent else stripped)
+        value = float(number / 100 if percent else number)
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        value = math.nan
+    if not percent and 1 < value < 100:  # a percentage without its sign: say how to write it
+        raise argparse.ArgumentTypeError(
+            f"must be a probability between 0 and 1, not {_quoted(text)}: for {value:g} percent "
+            f"write {value / 100:g} or {value:g}%")
+    if not (math.isfinite(value) and 0 < value < 1):
+        raise argparse.ArgumentTypeError(
+            f"expected a probability between 0 and 1 (e.g. 0.9) or a percentage between 0% and "
+            f"100% (e.g. 90%), not {_quoted(text)}")
+    return value
+
+
+def add_decline_args(p: argparse.ArgumentParser) -> None:
+    """--no-decline and --decline-below, shared by predict and eval (core.decline)."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--no-decline", action="store_true",
+                       help="never answer 'not a digit': always give the best guess")
+    group.add_argument("--decline-below", type=decline_threshold, metavar="P",
+                       help="answer 'not a digit' when the best guess's probability is below P "
+                       "(0.9 or 90%%), for any model, in place of the model's own rule")

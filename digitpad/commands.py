@@ -1,4 +1,5 @@
-"""The work behind each CLI command (argument parsing lives in cli.py)."""
+"""The work behind the train, models and bench commands (argument parsing lives in cli.py;
+predict and eval have their own modules, predict_command.py and eval_command.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import shlex
 import signal
 import sys
-import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -15,15 +15,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from digitpad.core.errors import DigitpadError, ImageError
-
 
 def _fmt_time(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-def _download_progress() -> Any:
+def download_progress() -> Any:
     bars: dict[str, tqdm] = {}
 
     def progress(update: Any) -> None:  # a records.DataProgress
@@ -93,7 +91,7 @@ def run_train(args: argparse.Namespace) -> int:
         tqdm.write(f"Stopping after this batch and saving the best weights ({key} again to "
                    "abort without saving)…", file=sys.stderr)
 
-    progress = _download_progress()  # a stop while loading: train() yields Finished at once
+    progress = download_progress()  # a stop while loading: train() yields Finished at once
     previous = {signum: signal.signal(signum, on_signal) for signum in _STOP_SIGNALS}
     bar: tqdm | None = None
     finished: Finished | None = None
@@ -131,6 +129,8 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"test accuracy {metrics['test_accuracy']:.2%}  "
                   f"training time {_fmt_time(metrics['train_seconds'])}"
                   f"{calibration_text(metrics)}")
+        if "val_not_digits_declined" in metrics and "decline" in finished.meta:
+            print(decline_text(metrics, finished.meta["decline"]["score"]))
         # how this model was made, so anyone can make it again (see resources/models/README.md)
         finished.meta["command"] = shlex.join(["digitpad", *getattr(args, "argv", [])])
         if args.no_resume_state:
@@ -150,6 +150,13 @@ def run_train(args: argparse.Namespace) -> int:
     return 1 if finished.reason == "diverged" or saved.problem else 0
 
 
+def decline_text(metrics: dict[str, Any], score: str) -> str:
+    """How well a model trained to decline does it, from its metrics (core.not_digit_training):
+    'declines 96.1% of held-out non-digits, keeps 99.5% of validation digits (energy)'."""
+    return (f"declines {metrics['val_not_digits_declined']:.1%} of held-out non-digits, keeps "
+            f"{metrics['val_digits_kept']:.1%} of validation digits ({score})")
+
+
 def _print_epoch(record: Any) -> None:
     best = "  *best*" if record.is_best else ""
     print(
@@ -159,94 +166,6 @@ def _print_epoch(record: Any) -> None:
         f"elapsed {_fmt_time(record.elapsed)}  eta {_fmt_time(record.eta)}{best}",
         flush=True,
     )
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    """`digitpad eval`: accuracy, per-class accuracy and confusion on the test split."""
-    from digitpad.core.calibration import split_ece
-    from digitpad.core.checkpoint import load_model
-    from digitpad.core.datasets import load_dataset
-    from digitpad.core.evaluation import evaluate
-    from digitpad.core.model_library import resolve_model
-    from digitpad.core.safe_text import json_safe, printable
-
-    path = resolve_model(args.model)
-    model, meta = load_model(path)  # the metadata is validated: types and ranges hold
-    config = meta.get("config") or {}
-    val_split, seed = config.get("val_split"), config.get("seed")
-    dataset = load_dataset(
-        args.dataset, data_dir=args.data_dir, val_split=0.1 if val_split is None else val_split,
-        seed=seed or 0, channels=meta["in_channels"], image_size=meta["image_size"],
-        progress=_download_progress(), limit=args.limit,
-    )
-    names = list(meta["class_names"])
-    model_name, data_name = printable(path.name), printable(dataset.name)
-    if len(dataset.class_names) != len(names):
-        raise DigitpadError(
-            f"{model_name} knows {len(names)} classes but {data_name} has "
-            f"{len(dataset.class_names)}; evaluate it on the kind of data it was trained on."
-        )
-    split = dataset.test if dataset.test is not None else dataset.val
-    which = "test" if dataset.test is not None else "validation"
-    start = time.perf_counter()
-    result = evaluate(model, split, meta["mean"], meta["std"], len(names))
-    temperature = meta.get("temperature")  # None: the file was not calibrated
-    ece = split_ece(model, split, meta["mean"], meta["std"], temperature)
-    if args.json:
-        print(json.dumps(json_safe({
-            "model": str(path), "dataset": dataset.name, "split": which, "images": len(split),
-            "accuracy": result.accuracy, "loss": result.loss, "ece": ece,
-            "temperature": temperature, "calibrated": temperature is not None,
-            "per_class": dict(zip(names, result.per_class)), "confusion": result.confusion,
-        }), allow_nan=False))
-        return 0
-    print(f"{model_name} on {data_name} ({which} split, {len(split):,} images, "
-          f"{time.perf_counter() - start:.1f}s): accuracy {result.accuracy:.2%}, "
-          f"loss {result.loss:.4f}, ECE {ece:.2%} "
-          f"({'uncalibrated' if temperature is None else f'temperature {temperature:.3g}'})")
-    shown = [printable(n, 40) for n in names]  # class names come from the file
-    width = max(len(n) for n in shown)
-    print("per class: " + "  ".join(f"{n}: {a:.1%}" for n, a in zip(shown, result.per_class)))
-    print("confusion (rows: true, columns: predicted):")
-    cell = max(5, max(len(str(v)) for row in result.confusion for v in row) + 1)
-    print(" " * (width + 1) + "".join(f"{i:>{cell}}" for i in range(len(names))))
-    for name, row in zip(shown, result.confusion):
-        print(f"{name:>{width}} " + "".join(f"{v:>{cell}}" for v in row))
-    return 0
-
-
-def run_predict(args: argparse.Namespace) -> int:
-    """`digitpad predict`: top-k classes for each image; bad images reported one line each."""
-    from digitpad.core.images import open_image
-    from digitpad.core.model_library import resolve_model
-    from digitpad.core.predictor import Predictor
-    from digitpad.core.safe_text import json_safe, printable
-
-    predictor = Predictor.from_file(resolve_model(args.model))  # refused unless it predicts
-    results, failures = [], 0
-    for image_path in args.images:
-        try:
-            prediction = predictor.predict(open_image(image_path))
-        except ImageError as exc:
-            failures += 1
-            print(f"digitpad: error: {printable(exc, 2000)}", file=sys.stderr)
-            results.append({"image": image_path, "label": None, "confidence": 0.0,
-                            "probabilities": {}, "no_ink": False, "error": str(exc)})
-            continue
-        probs = dict(zip(predictor.class_names, prediction.probabilities))
-        results.append({"image": image_path, "label": prediction.label,
-                        "confidence": prediction.confidence, "probabilities": probs,
-                        "no_ink": prediction.no_ink})
-        if not args.json:
-            shown = printable(image_path, 2000)
-            if prediction.no_ink:
-                print(f"{shown}: no ink (the image looks blank)")
-            else:
-                top = ", ".join(f"{printable(n)} {p:.1%}" for n, p in prediction.top(args.top))
-                print(f"{shown}: {top}")
-    if args.json:
-        print(json.dumps(json_safe(results), allow_nan=False))
-    return 1 if failures else 0
 
 
 def run_models(args: argparse.Namespace) -> int:
@@ -262,20 +181,25 @@ def run_models(args: argparse.Namespace) -> int:
         print(json.dumps(json_safe([
             {"name": e.name, "file": str(e.path), "bundled": e.bundled,
              "architecture": e.architecture, "dataset": e.dataset, "accuracy": e.accuracy,
-             "problem": e.problem or None}
+             "declines": e.declines, "problem": e.problem or None}
             for e in entries
         ]), allow_nan=False))
         return 0
     if entries:
-        print(f"{'name':<28} {'architecture':<12} {'dataset':<16} {'accuracy':>9}  file")
+        print(f"{'name':<28} {'architecture':<12} {'dataset':<16} {'accuracy':>9}  "
+              f"{'declines':<10}  file")
         for e in entries:
             name = printable(e.name, 80)  # file names and metadata are untrusted text
             if e.problem:
                 print(f"{name:<28} unusable: {printable(e.problem, 400)}")
                 continue
             acc = f"{e.accuracy:.2%}" if e.accuracy is not None else "-"
+            declines = "non-digits" if e.declines else "-"  # it has its own decline rule
             print(f"{name:<28} {printable(e.architecture):<12} {printable(e.dataset, 80):<16} "
-                  f"{acc:>9}  {printable(e.path, 400)}")
+                  f"{acc:>9}  {declines:<10}  {printable(e.path, 400)}")
+        if any(e.declines and not e.problem for e in entries):
+            print("declines non-digits: it answers 'not a digit' for letters, shapes and "
+                  "scribbles (predict --no-decline turns that off)")
     else:
         print("No trained models yet: run 'digitpad train'.")
     print("\narchitectures for 'digitpad train --model NAME':")
