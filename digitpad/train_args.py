@@ -28,7 +28,7 @@ TRAIN_HELP = (
 NEW_RUN_DEFAULTS: dict[str, Any] = {
     "dataset": "mnist", "model": "digitnet", "option": [], "loss": "auto", "no_augment": False,
     "seed": 0, "val_split": 0.1, "device": "auto", "threads": 0, "not_digits": 0,
-    "not_digit_method": "uniform", "decline_score": "auto",
+    "not_digit_method": "uniform", "decline_score": "auto", "not_digit_weight": 0.5,
 }
 FIXED_BY_RESUME = {
     "dataset": "--dataset", "limit": "--limit", "model": "--model", "option": "--option",
@@ -38,6 +38,7 @@ FIXED_BY_RESUME = {
     "no_augment": "--no-augment", "seed": "--seed", "val_split": "--val-split",
     "image_size": "--image-size", "not_digits": "--not-digits",
     "not_digit_method": "--not-digit-method", "decline_score": "--decline-score",
+    "not_digit_weight": "--not-digit-weight",
 }
 
 
@@ -74,6 +75,9 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--not-digit-method", choices=["uniform", "class"],
                    help="how to learn them: Outlier Exposure to a uniform output (default) or "
                    "an extra 'not a digit' class")
+    p.add_argument("--not-digit-weight", type=positive_float, metavar="W",
+                   help="weight of the uniform loss on non-digits (Outlier Exposure's lambda; "
+                   "default 0.5)")
     p.add_argument("--decline-score", choices=["auto", "max_probability", "energy"],
                    help="the score the decline threshold is set on (uniform method; default "
                    "auto: whichever declines more held-out non-digits)")
@@ -105,22 +109,39 @@ def train_run(args: argparse.Namespace) -> tuple[Any, Any]:
         threads=values["threads"], val_split=values["val_split"], image_size=args.image_size,
         data_dir=args.data_dir, limit=args.limit, not_digits=values["not_digits"],
         not_digit_method=values["not_digit_method"], decline_score=values["decline_score"],
+        not_digit_weight=values["not_digit_weight"],
     ).resolved(), None
 
 
+FINE_TUNE_MAY_CHANGE = ("not_digits", "not_digit_method", "decline_score", "not_digit_weight",
+                        "lr")
+
+
 def _resumed(args: argparse.Namespace) -> tuple[Any, Any]:
-    given = [flag for dest, flag in FIXED_BY_RESUME.items() if getattr(args, dest) is not None]
-    if given:
-        raise DigitpadError(
-            f"--resume goes on with the data and settings the file was trained with, so "
-            f"{', '.join(given)} cannot be given with it (only --epochs, --device, --threads, "
-            "--data-dir, --out and --no-resume-state can); leave out --resume to start a new run."
-        )
+    from dataclasses import replace
+
     from digitpad.core.model_library import resolve_model
     from digitpad.core.resume_state import read_resume
     from digitpad.core.resume_training import config_to_continue
 
-    state = read_resume(resolve_model(args.resume))  # a file, or a name in the library
+    given = [dest for dest in FIXED_BY_RESUME if getattr(args, dest) is not None]
+    state = None
+    if given and set(given) <= set(FINE_TUNE_MAY_CHANGE):
+        state = read_resume(resolve_model(args.resume))
+    if given and (state is None or not state.fine_tune):
+        flags = ", ".join(FIXED_BY_RESUME[dest] for dest in given)
+        raise DigitpadError(
+            f"--resume goes on with the data and settings the file was trained with, so "
+            f"{flags} cannot be given with it (only --epochs, --device, --threads, "
+            "--data-dir, --out and --no-resume-state can; a file saved without resume state, "
+            "which is fine-tuned, also takes --lr and the --not-digits flags); leave out "
+            "--resume to start a new run."
+        )
+    if state is None:
+        state = read_resume(resolve_model(args.resume))  # a file, or a name in the library
     config = config_to_continue(state, epochs=args.epochs, device=args.device,
                                 threads=args.threads, data_dir=args.data_dir)
+    changes = {dest: getattr(args, dest) for dest in given}
+    if changes:  # fine-tuning with other settings: checked again
+        config = replace(config, **changes).resolved()
     return config, state

@@ -17,9 +17,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from digitpad.core.datasets import Split
 from digitpad.core.evaluation import normalise
 from digitpad.core.model_meta import MAX_TEMPERATURE, MIN_TEMPERATURE
+from digitpad.core.splits import Split
 
 ECE_BINS = 15
 

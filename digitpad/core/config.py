@@ -60,6 +60,7 @@ class TrainConfig:
     not_digits: int = 0
     not_digit_method: str = "uniform"
     decline_score: str = "auto"  # the score the decline threshold is fitted on (uniform only)
+    not_digit_weight: float = 0.5  # Outlier Exposure's λ: the uniform loss's weight
 
     def resolved(self) -> TrainConfig:
         """A copy with the model's recipe filled in and every value checked."""
@@ -118,6 +119,10 @@ class TrainConfig:
         _whole("number of not-a-digit images", self.not_digits, 0, MAX_NOT_DIGITS)
         _choice("not-a-digit method", self.not_digit_method, NOT_DIGIT_METHODS)
         _choice("decline score", self.decline_score, DECLINE_SCORES)
+        _finite("not-a-digit weight", self.not_digit_weight)
+        if not 0 < self.not_digit_weight <= 10:
+            raise DigitpadError(f"The not-a-digit weight must be above 0 and at most 10, not "
+                                f"{self.not_digit_weight:g}.")
         if self.limit is not None and self.limit < 2:
             raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
         if self.loss == "nll" and _outputs(self.model) != "log_probs":

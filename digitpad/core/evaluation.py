@@ -9,8 +9,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from digitpad.core.datasets import Split
 from digitpad.core.records import Misclassified
+from digitpad.core.splits import Split
 
 
 @dataclass

@@ -110,6 +110,7 @@ class Config(_Strict):
     not_digits: _int(0, MAX_NOT_DIGITS) | None = None
     not_digit_method: Text | None = None
     decline_score: Text | None = None
+    not_digit_weight: _float(gt=0, le=10) | None = None
 
 
 class Decline(_Strict):

@@ -33,7 +33,7 @@ from digitpad.core.not_digits import generate
 from digitpad.core.safe_text import printable
 from digitpad.core.splits import Dataset, Split
 
-OUTLIER_WEIGHT = 0.5  # λ of Outlier Exposure, the paper's value for vision
+OUTLIER_WEIGHT = 0.5  # λ of Outlier Exposure, the paper's value for vision (the default)
 PER_DIGIT = 0.5  # non-digits added to a batch per digit in it
 VAL_SHARE = 0.1  # held-out non-digits, as a share of the training ones (at least MIN_VAL)
 MIN_VAL = 200
@@ -67,7 +67,7 @@ def prepare(config: TrainConfig, dataset: Dataset,
     val = generate(max(MIN_VAL, round(config.not_digits * VAL_SHARE)), config.seed + 1,
                    data_dir=config.data_dir)
     recipe = dict(train.recipe, held_out=len(val.images), method=config.not_digit_method,
-                  weight=OUTLIER_WEIGHT, per_digit=PER_DIGIT)
+                  weight=config.not_digit_weight, per_digit=PER_DIGIT)
     target = -1
     if config.not_digit_method == "class":
         target = len(dataset.class_names)
@@ -82,9 +82,10 @@ def _tensor(images: Any, device: torch.device) -> torch.Tensor:
 
 
 def loss_with_not_digits(base: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-                         method: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """The training loss: `base` on digits; for "uniform", plus λ times the cross-entropy to the
-    uniform distribution on rows labelled -1 (non-digits)."""
+                         method: str, weight: float = OUTLIER_WEIGHT,
+                         ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The training loss: `base` on digits; for "uniform", plus `weight` (λ) times the
+    cross-entropy to the uniform distribution on rows labelled -1 (non-digits)."""
     if method == "class":
         return base  # the extra class is just a class
 
@@ -93,7 +94,7 @@ def loss_with_not_digits(base: Callable[[torch.Tensor, torch.Tensor], torch.Tens
         total = base(outputs[known], labels[known]) if bool(known.any()) else outputs.sum() * 0
         others = outputs[~known]
         if len(others):
-            total = total + OUTLIER_WEIGHT * (-F.log_softmax(others.float(), 1).mean(1)).mean()
+            total = total + weight * (-F.log_softmax(others.float(), 1).mean(1)).mean()
         return total
 
     return loss

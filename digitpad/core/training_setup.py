@@ -60,7 +60,7 @@ def set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started:
     use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
     loss_fn = F.nll_loss if use_nll else F.cross_entropy
     if not_digits is not None:
-        loss_fn = loss_with_not_digits(loss_fn, not_digits.method)
+        loss_fn = loss_with_not_digits(loss_fn, not_digits.method, config.not_digit_weight)
     run = Run(
         config, dataset, device, model, MemorySafeStep(model, optimizer, loss_fn, batch, device),
         dataset.train.images.to(device), dataset.train.labels.to(device),
