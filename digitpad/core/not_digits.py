@@ -31,9 +31,11 @@ from digitpad.core.idx import find_idx, read_idx
 from digitpad.core.not_digit_strokes import LETTERS, SHAPES, SYMBOLS, TEMPLATES
 from digitpad.core.preprocess import preprocess
 
-VERSION = 1
+VERSION = 2  # 2: strokes at the Draw tab's range of sizes and pens (1: 120-190 px, pen 10-26)
 CANVAS = 280
-PEN = (10, 26)  # round pen widths in canvas pixels, like the Draw tab's brush range
+PEN = (6, 40)  # round pen widths in canvas pixels, the Draw tab's brush range
+MAX_PEN_RATIO = 0.25  # no pen wider than a quarter of the drawing's size (as bench mouse)
+SIZE = (70, 200)  # a drawing's size in canvas pixels (a quarter to most of the canvas)
 DEFAULT_KINDS = ("strokes", "font", "scribble", "shapes", "noise", "fashion")
 FONT_TEXT = "AWXMKHNEFRYVUhkmnwx#@&%*+=?!"  # no digit look-alikes (O, l, I, S, Z, B, G, q, g...)
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -70,9 +72,9 @@ def _affine(rng: np.random.Generator) -> np.ndarray:
 
 def _polylines(draw: ImageDraw.ImageDraw, lines: list, rng: np.random.Generator) -> None:
     m = _affine(rng)
-    scale = rng.uniform(120, 190)
+    scale = rng.uniform(*SIZE)
     wobble = rng.uniform(0.0, 0.02)
-    width = int(rng.integers(PEN[0], PEN[1] + 1))
+    width = int(rng.integers(PEN[0], max(PEN[0], int(MAX_PEN_RATIO * scale)) + 1))
     for line in lines:
         pts = np.asarray(line, dtype=float) - 0.5
         pts = pts + rng.normal(0, wobble, pts.shape)
@@ -109,6 +111,11 @@ def _scribble(rng: np.random.Generator, ctx: _Context) -> Image.Image:
     img, draw = _canvas()
     n = int(rng.integers(8, 16))  # fewer turns can look like a 1, 2 or 7
     steps = np.cumsum(rng.normal(0, 0.35, (n, 2)), axis=0)
+    for _ in range(10):  # a long thin scribble reads as a 1 or a 7: redraw it
+        span = np.ptp(steps, axis=0)
+        if span.min() >= 0.4 * span.max():
+            break
+        steps = np.cumsum(rng.normal(0, 0.35, (n, 2)), axis=0)
     steps = (steps - steps.min(0)) / max(float(np.ptp(steps, axis=0).max()), 1e-6)
     _polylines(draw, [[tuple(p) for p in steps]], rng)
     return img
