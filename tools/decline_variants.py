@@ -8,7 +8,7 @@ For a model trained without non-digits (the v1 bundled model), this fits a max-p
 threshold the same way: the "just threshold the confidence" baseline.
 
 Usage: python tools/decline_variants.py MODEL --score {max_probability,energy} --out FILE
-       [--data-dir DIR] [--not-digits N]  (N: for models without a recipe; default 20000)
+       [--data-dir DIR] [--not-digits N] [--keep SHARE]  (N: for models without a recipe; default 20000)
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--not-digits", type=int, default=20000)
+    ap.add_argument("--keep", type=float, default=DEFAULT_KEEP,
+                    help="share of (varied) validation digits the threshold lets through")
     args = ap.parse_args()
     model, meta = load_model(args.model)
     config = meta.get("config") or {}
@@ -51,9 +53,9 @@ def main() -> None:
                                      data.std)
     inside = scores(digits, args.score, temperature)
     outside = scores(outside_logits, args.score, temperature)
-    threshold = fit_threshold(inside, DEFAULT_KEEP)
+    threshold = fit_threshold(inside, args.keep)
     declined = float((outside < threshold).double().mean())
-    meta["decline"] = {"score": args.score, "threshold": threshold, "keep": DEFAULT_KEEP}
+    meta["decline"] = {"score": args.score, "threshold": threshold, "keep": args.keep}
     meta.setdefault("metrics", {}).update(
         val_digits_kept=float((inside >= threshold).double().mean()),
         val_not_digits_declined=declined, val_decline_auroc=auroc(inside, outside))

@@ -25,14 +25,31 @@ def weights_to_continue(state: ResumeState) -> dict[str, torch.Tensor]:
     return {key: state.tensors[f"last.{key}"] for key in state.weights}
 
 
+def with_extra_output(weights: dict[str, torch.Tensor],
+                      target: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The weights with the output layer widened by one class where the model being trained has
+    one more output (fine-tuning with an extra "not a digit" class): the new row starts at zero,
+    every other weight as saved. Nothing changes when the shapes already fit."""
+    out = dict(weights)
+    for key, saved in weights.items():
+        want = target.get(key)
+        if (want is not None and saved.dim() in (1, 2) and want.shape[0] == saved.shape[0] + 1
+                and want.shape[1:] == saved.shape[1:] and key.endswith(("weight", "bias"))):
+            out[key] = torch.cat([saved, torch.zeros_like(saved[:1])])
+    return out
+
+
 def restore(state: ResumeState, model: nn.Module, optimizer: torch.optim.Optimizer,
             scheduler: Any, per_step: bool, generator: torch.Generator,
             device: torch.device) -> None:
     """Load the snapshot into a model, optimizer and scheduler freshly built from the run's
     config; a `fine_tune` state loads the weights only. ResumeError when something does not
     fit (nothing is half-loaded that training would then use: the caller gives up)."""
+    weights = weights_to_continue(state)
+    if state.fine_tune:  # a digit model fine-tuned to say "not a digit" gets one more output
+        weights = with_extra_output(weights, model.state_dict())
     try:
-        model.load_state_dict(weights_to_continue(state), strict=True)
+        model.load_state_dict(weights, strict=True)
     except RuntimeError as exc:  # read_resume checked the shapes: only a changed architecture
         raise state.fail(f"its weights do not fit the model ({printable(str(exc), 120)})") \
             from None

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from digitpad.core.config import TrainConfig
+from digitpad.core.decline import NOT_A_DIGIT
 from digitpad.core.errors import DigitpadError
 from digitpad.core.resume_restore import restore
 from digitpad.core.resume_state import (
@@ -66,7 +67,10 @@ class Snapshots:
         if resume is None:
             return ""
         data = run.dataset
-        if list(data.class_names) != list(resume.model_meta["class_names"]):
+        saved = list(resume.model_meta["class_names"])
+        if resume.fine_tune and run.not_digits is not None and run.not_digits.method == "class":
+            saved.append(NOT_A_DIGIT)  # fine-tuned to say "not a digit" with one more output
+        if list(data.class_names) != saved:
             raise resume.fail("the data set's classes are not those it was trained on")
         if not resume.fine_tune:
             check_data(resume, self._summary())

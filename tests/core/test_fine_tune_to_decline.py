@@ -67,3 +67,20 @@ def test_a_bad_weight_is_one_line(saved, library, capsys):
     code, _, stderr = cli(capsys, "train", "--resume", str(small), "--not-digits", "10",
                           "--not-digit-weight", "50")
     assert code != 0 and "not-a-digit weight must be above 0 and at most 10" in stderr
+
+
+def test_fine_tuning_with_an_extra_class_widens_only_the_output_layer():
+    import torch
+
+    from digitpad.core.resume_restore import with_extra_output
+
+    saved = {"features.w": torch.ones(4, 3), "head.weight": torch.ones(10, 8),
+             "head.bias": torch.ones(10)}
+    target = {"features.w": torch.zeros(4, 3), "head.weight": torch.zeros(11, 8),
+              "head.bias": torch.zeros(11)}
+    out = with_extra_output(saved, target)
+    assert out["head.weight"].shape == (11, 8) and out["head.bias"].shape == (11,)
+    assert torch.equal(out["head.weight"][:10], saved["head.weight"])
+    assert not out["head.weight"][10].any() and out["head.bias"][10] == 0
+    assert out["features.w"] is saved["features.w"]
+    assert with_extra_output(saved, saved) == saved  # shapes that fit are left alone
