@@ -27,7 +27,14 @@ from torch.nn import functional as F
 
 from digitpad.core.calibration import split_logits
 from digitpad.core.config import TrainConfig
-from digitpad.core.decline import DEFAULT_KEEP, NOT_A_DIGIT, auroc, fit_threshold, scores
+from digitpad.core.decline import (
+    DEFAULT_KEEP,
+    NOT_A_DIGIT,
+    auroc,
+    digit_probabilities,
+    fit_threshold,
+    scores,
+)
 from digitpad.core.errors import DigitpadError
 from digitpad.core.evaluation import normalise
 from digitpad.core.not_digits import generate
@@ -147,6 +154,21 @@ def fit_decline(model: nn.Module, data: NotDigitData, config: TrainConfig, val: 
     figures = {"val_digits_kept": kept, "val_not_digits_declined": declined,
                "val_decline_auroc": area}
     return block, figures
+
+
+def scored_on_test(model: nn.Module, data: NotDigitData, test: Split, mean: Any, std: Any,
+                 temperature: float | None, decline: dict[str, Any],
+                 device: torch.device) -> dict[str, float]:
+    """Test accuracy as `digitpad predict` answers (the best real class; with an extra output,
+    that output left out), the share the rule declines, and the accuracy with declines wrong."""
+    logits, labels = split_logits(model, test, mean, std, device=device)
+    reject = data.target if data.method == "class" else None
+    probs = digit_probabilities(torch.softmax(logits / (temperature or 1.0), 1), reject)
+    right = probs.argmax(1) == labels
+    declined = scores(logits, decline["score"], temperature, reject) < decline["threshold"]
+    return {"test_accuracy": float(right.double().mean()),
+            "test_declined": float(declined.double().mean()),
+            "test_accuracy_with_declines": float((right & ~declined).double().mean())}
 
 
 def varied_digits(val: Split, copies: int = VARIED_COPIES, seed: int = 0) -> Split:

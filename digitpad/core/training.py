@@ -27,6 +27,7 @@ from digitpad.core.not_digit_training import (
     fit_decline,
     mix_in,
     prepare,
+    scored_on_test,
 )
 from digitpad.core.records import (
     DataProgress,
@@ -250,6 +251,11 @@ def finish(run: Run, state: TrainState, reason: str, message: str,
             model, run.not_digits, config, data.val, data.mean, data.std,
             None if calibration is None else calibration["temperature"], run.device)
         metrics.update(figures)
+        if "test_accuracy" in metrics and not metrics.get("selected_on_test"):
+            metrics.update(scored_on_test(
+                model, run.not_digits, data.test, data.mean, data.std,
+                None if calibration is None else calibration["temperature"], decline,
+                run.device))
     meta = run_metadata(config, data, model, metrics)
     if calibration is not None:
         meta["temperature"] = calibration["temperature"]
