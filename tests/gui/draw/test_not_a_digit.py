@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
+from digitpad.bench.digit_strokes import TEMPLATES as DIGIT_TEMPLATES
+from digitpad.core.not_digit_strokes import TEMPLATES as NOT_DIGIT_TEMPLATES
 from digitpad.gui.draw.decline_view import DECLINED
 from digitpad.gui.draw.model_picker import DECLINES, DECLINES_TIP
 from digitpad.gui.draw.prediction_label import TIP as LABEL_TIP
@@ -19,6 +21,7 @@ from digitpad.gui.draw.probability_bars import TIP as BARS_TIP
 from tests.gui.draw.decline_models import (
     DECLINE_ALL,
     digit_model,
+    draw,
     draw_7,
     draw_w,
     no_train_choices,
@@ -87,10 +90,7 @@ def test_with_the_bundled_model_a_drawn_w_is_declined_and_a_7_reads_7(qtbot, lib
                                                                        monkeypatch):
     window = open_main_window(qtbot, library, monkeypatch)  # an empty library: bundled digits
     tab = window.draw_tab
-    if not tab.model.declines:
-        window.close()
-        pytest.skip("the bundled model cannot decline yet (issue 14 replaces it)")
-    assert tab.picker.currentText().endswith(DECLINES)
+    assert tab.model.declines and tab.picker.currentText().endswith(DECLINES)
     draw_w(tab.canvas)
     wait_text(window, qtbot, DECLINED)
     assert tab.bars.is_muted() and "Best guess" in tab.label.toolTip()
@@ -98,6 +98,25 @@ def test_with_the_bundled_model_a_drawn_w_is_declined_and_a_7_reads_7(qtbot, lib
     draw_7(tab.canvas)
     wait_text(window, qtbot, lambda text: text.startswith("7 — "))
     assert not tab.bars.is_muted()
+    window.close()
+
+
+# An A and a smiley drawn this way are still read as digits by the bundled model (issue 14 is
+# open: it declines 79% of such drawings, not the 90% asked for), so they are not listed here.
+@pytest.mark.parametrize("shape", ["W", "X", "#", "star", "M", "heart"])
+def test_with_the_bundled_model_letters_and_symbols_are_declined(qtbot, library, monkeypatch,
+                                                                 shape):
+    window = open_main_window(qtbot, library, monkeypatch)
+    draw(window.draw_tab.canvas, NOT_DIGIT_TEMPLATES[shape])
+    wait_text(window, qtbot, DECLINED)
+    window.close()
+
+
+@pytest.mark.parametrize("digit", ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"])
+def test_with_the_bundled_model_drawn_digits_still_read(qtbot, library, monkeypatch, digit):
+    window = open_main_window(qtbot, library, monkeypatch)
+    draw(window.draw_tab.canvas, DIGIT_TEMPLATES[digit][0][1])
+    wait_text(window, qtbot, lambda text: text.startswith(f"{digit} — "))
     window.close()
 
 
