@@ -8,7 +8,8 @@ For a model trained without non-digits (the v1 bundled model), this fits a max-p
 threshold the same way: the "just threshold the confidence" baseline.
 
 Usage: python tools/decline_variants.py MODEL --score {max_probability,energy} --out FILE
-       [--data-dir DIR] [--not-digits N] [--keep SHARE]  (N: for models without a recipe; default 20000)
+       [--data-dir DIR] [--not-digits N] [--keep SHARE]
+(N: for models without a recipe; default 20000)
 """
 
 from __future__ import annotations
