@@ -97,8 +97,19 @@ def test_a_hostile_temperature_is_refused_with_the_field_named(tmp_path, value):
             read(path)
 
 
-def test_an_old_file_predicts_exactly_as_before():
-    model, meta = load_model(BUNDLED)
+def _old_file(path):  # noqa: ANN001, ANN202
+    """The bundled model as a file from before calibration and declining: no temperature, no
+    decline rule (its outputs all count as classes)."""
+
+    def edit(payload: dict) -> None:
+        payload["meta"].pop("temperature", None)
+        payload["meta"].pop("decline", None)
+
+    return edited_model(path, edit)
+
+
+def test_an_old_file_predicts_exactly_as_before(tmp_path):
+    model, meta = load_model(_old_file(tmp_path / "old.pt"))
     assert "temperature" not in meta
     predictor = Predictor(model, meta)
     assert predictor.temperature is None
@@ -129,7 +140,8 @@ def test_eval_reports_ece_and_says_uncalibrated(shared_data, tmp_path):
     hot = edited_model(tmp_path / "t.pt", set_meta("temperature", 1.5))
     lib = tmp_path / "lib"
     common = ["--dataset", "mnist", "--data-dir", str(shared_data), "--limit", "500"]
-    plain = run_digitpad(["eval", "--model", str(BUNDLED), *common], lib)
+    cold = edited_model(tmp_path / "cold.pt", lambda payload: payload["meta"].pop("temperature"))
+    plain = run_digitpad(["eval", "--model", str(cold), *common], lib)
     assert plain.returncode == 0, plain.stderr
     assert "ECE" in plain.stdout and "uncalibrated" in plain.stdout
     result = run_digitpad(["eval", "--model", str(hot), *common, "--json"], lib)
