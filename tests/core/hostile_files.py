@@ -17,9 +17,25 @@ from tests.conftest import PROJECT_ROOT
 BUNDLED = PROJECT_ROOT / "resources" / "models" / "digits.pt"
 
 
+def ten_classes(payload: dict[str, Any]) -> None:
+    """Make the bundled model's payload a plain ten-digit model: its extra "not a digit" output
+    (issue 14) and decline rule taken out, the digits' weights exactly as shipped."""
+    meta = payload["meta"]
+    names = meta["class_names"]
+    if names[-1] != "not a digit":
+        return
+    for key, tensor in payload["state_dict"].items():
+        if tensor.dim() in (1, 2) and tensor.shape[0] == len(names):
+            payload["state_dict"][key] = tensor[:-1].clone()
+    meta["class_names"] = names[:-1]
+    meta.pop("decline", None)
+
+
 def edited_model(dst: Path, edit: Callable[[dict[str, Any]], Any]) -> Path:
-    """The bundled digits model with `edit(payload)` applied, saved to `dst`."""
+    """The bundled digits model as ten plain classes (`ten_classes`) with `edit(payload)`
+    applied, saved to `dst`."""
     payload = torch.load(BUNDLED, weights_only=True)
+    ten_classes(payload)
     edit(payload)
     torch.save(payload, dst)
     return dst
