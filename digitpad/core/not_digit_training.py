@@ -17,6 +17,7 @@ MNIST's), and measures how many held-out non-digits it declines.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -173,15 +174,30 @@ def scored_on_test(model: nn.Module, data: NotDigitData, test: Split, mean: Any,
 
 def varied_digits(val: Split, copies: int = VARIED_COPIES, seed: int = 0) -> Split:
     """The split plus `copies` augmented copies of it (the digit augmentation: rotation, shear,
-    scale, shift, thicker and thinner strokes), seeded, as uint8."""
+    scale, shift, thicker and thinner strokes; and widened or narrowed 0.6-1.6x, as people draw
+    and as pictures get stretched), seeded, as uint8."""
     from digitpad.core.augment import augment_batch
 
     generator = torch.Generator().manual_seed(seed)
     images = [val.images]
     for _ in range(copies):
-        varied = augment_batch(val.images.float().div(255), "digit", generator)
+        varied = _aspect(augment_batch(val.images.float().div(255), "digit", generator),
+                         generator)
         images.append(varied.mul(255).round().clamp(0, 255).to(torch.uint8))
     return Split(torch.cat(images), val.labels.repeat(copies + 1))
+
+
+def _aspect(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Each image widened or narrowed by a random factor in 0.6-1.6, its longer side kept (as
+    the digit preprocessing fits the longer side into its box)."""
+    n = len(x)
+    factor = torch.exp(torch.empty(n).uniform_(math.log(0.6), math.log(1.6),
+                                              generator=generator))
+    width, height = factor / factor.clamp_min(1), 1 / factor.clamp_min(1)
+    theta = torch.zeros(n, 2, 3)
+    theta[:, 0, 0], theta[:, 1, 1] = 1 / width, 1 / height  # output -> input coordinates
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
 
 
 def batch_preparer(style: str, augment: bool, mean: torch.Tensor, std: torch.Tensor,

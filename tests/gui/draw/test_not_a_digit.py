@@ -102,7 +102,7 @@ def test_with_the_bundled_model_a_drawn_w_is_declined_and_a_7_reads_7(qtbot, lib
 
 
 # An A and a smiley drawn this way are still read as digits by the bundled model (issue 14 is
-# open: it declines 79% of such drawings, not the 90% asked for), so they are not listed here.
+# open: it declines 64% of such drawings, not the 90% asked for), so they are not listed here.
 @pytest.mark.parametrize("shape", ["W", "X", "#", "star", "M", "heart"])
 def test_with_the_bundled_model_letters_and_symbols_are_declined(qtbot, library, monkeypatch,
                                                                  shape):
