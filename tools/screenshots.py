@@ -4,8 +4,9 @@
 
 It opens the app as a person would, trains a small digitnet from the Train tab (docs/train-tab.png),
 then draws a 3 on the Draw tab with real mouse events and shows the new model's guess
-(docs/draw-tab.png). The
-pictures are grabbed from the X screen, so they show exactly what the window looks like.
+(docs/draw-tab.png), then switches back to the bundled digits model and draws a W, which it
+declines (docs/not-a-digit.png: "That doesn't look like a digit", the best guess, greyed bars).
+The pictures are grabbed from the X screen, so they show exactly what the window looks like.
 `--sizes DIR` also shoots both tabs at the window's minimum size and at 1920x1080 into DIR
 (run with a 1920x1080 screen) to check the layout at both ends.
 """
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from digitpad.core.not_digit_strokes import TEMPLATES as NOT_DIGIT_TEMPLATES  # noqa: E402
+from digitpad.gui.draw.decline_view import DECLINED  # noqa: E402
 from digitpad.gui.main_window import MainWindow  # noqa: E402
 from tests.gui.helpers import stroke  # noqa: E402
 
@@ -47,6 +50,35 @@ def shoot(window: MainWindow, path: Path) -> None:
         0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
     picture.save(str(path))
     print(f"saved {path}")
+
+
+def settled(window: MainWindow) -> bool:
+    """The Draw tab shows the answer to the newest drawing, not one still on its way (the same
+    test as tests/gui/draw/decline_models.py's)."""
+    return window.draw_tab._latest_shown >= window.service._requests
+
+
+def use_bundled_digits(window: MainWindow) -> None:
+    """Choose the bundled digits model in the Draw tab's picker, as a person picking it would."""
+    picker = window.draw_tab.picker
+    index = next(i for i in range(picker.count())
+                 if Path(str(picker.itemData(i) or "")).name == "digits.pt")
+    picker.setCurrentIndex(index)
+    picker.activated.emit(index)
+    wait_for(lambda: Path(window.draw_tab.model_path).name == "digits.pt", 30_000)
+
+
+def draw_w(window: MainWindow) -> None:
+    """A W from the not-a-digit templates, drawn with real mouse events on a cleared canvas,
+    its box scaled to the middle 70% of the paper (as tests/gui/draw/decline_models.py draws
+    it), and wait until the model has declined it."""
+    canvas = window.draw_tab.canvas
+    canvas.clear()
+    for points in NOT_DIGIT_TEMPLATES["W"]:
+        stroke(canvas, [(0.15 + 0.7 * x, 0.15 + 0.7 * y) for x, y in points], steps=3)
+    wait_for(lambda: settled(window) and window.draw_tab.label.text() == DECLINED, 10_000)
+    if window.draw_tab.label.text() != DECLINED:
+        print(f"warning: the W was read as {window.draw_tab.label.text()!r}", file=sys.stderr)
 
 
 def shoot_sizes(window: MainWindow, folder: Path) -> None:
@@ -94,8 +126,14 @@ def main() -> int:
     # a "3" in two strokes, drawn with real mouse events
     stroke(canvas, [(0.34, 0.26), (0.5, 0.2), (0.66, 0.28), (0.62, 0.42), (0.46, 0.5)])
     stroke(canvas, [(0.46, 0.5), (0.66, 0.58), (0.68, 0.72), (0.5, 0.8), (0.3, 0.74)])
-    wait_for(lambda: window.draw_tab.bars.probabilities() is not None, 10_000)
+    wait_for(lambda: settled(window) and window.draw_tab.bars.probabilities() is not None,
+             10_000)
+    if not window.draw_tab.label.text().startswith("3 "):
+        print(f"warning: the 3 was read as {window.draw_tab.label.text()!r}", file=sys.stderr)
     shoot(window, out / "draw-tab.png")
+    use_bundled_digits(window)
+    draw_w(window)
+    shoot(window, out / "not-a-digit.png")
     if args.sizes:
         shoot_sizes(window, Path(args.sizes))
     window.close()
