@@ -43,20 +43,16 @@ class Scores:
 def score_split(logits: torch.Tensor, labels: torch.Tensor, n_classes: int,
                 temperature: float | None, reject: int | None, rule: Any) -> Scores:
     """Scores of raw outputs `logits` for true `labels`, answered as Predictor would."""
-    from digitpad.core.calibration import expected_calibration_error, scaled_probs
-    from digitpad.core.decline import digit_probabilities, scores
+    from digitpad.core.calibration import expected_calibration_error
+    from digitpad.core.decline import answer
 
     n = len(labels)
     logits, labels = logits.float(), labels.long()
     loss = F.cross_entropy(logits, labels, reduction="sum").item() / max(1, n) if n else 0.0
-    probs = digit_probabilities(scaled_probs(logits.double(), temperature), reject)
+    probs, _, declined = answer(logits.double(), temperature, reject, rule)
     predicted = probs.argmax(dim=1)
     right = predicted == labels
     confusion = torch.bincount(labels * n_classes + predicted, minlength=n_classes * n_classes)
-    if rule is None:
-        declined = torch.zeros(n, dtype=torch.bool)
-    else:
-        declined = scores(logits, rule.score, temperature, reject) < rule.threshold
     per_class_declined = [
         float(declined[labels == c].double().mean()) if bool((labels == c).any()) else 0.0
         for c in range(n_classes)

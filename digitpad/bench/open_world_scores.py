@@ -18,8 +18,8 @@ import torch
 from torch.nn import functional as F
 
 from digitpad.bench.digit_strokes import DIGITS
-from digitpad.core.calibration import expected_calibration_error, scaled_probs, split_logits
-from digitpad.core.decline import auroc, digit_probabilities, reject_index, scores
+from digitpad.core.calibration import expected_calibration_error, split_logits
+from digitpad.core.decline import answer, auroc, reject_index
 from digitpad.core.errors import DatasetError, DigitpadError
 from digitpad.core.not_digits import NotDigits
 from digitpad.core.predictor import Prediction, Predictor
@@ -139,10 +139,7 @@ class ModelScores:
         return logits
 
     def _declined(self, logits: torch.Tensor) -> torch.Tensor:
-        if self.rule is None:
-            return torch.zeros(len(logits), dtype=torch.bool)
-        values = scores(logits, self.rule.score, self.predictor.temperature, self.reject)
-        return values < self.rule.threshold
+        return answer(logits, self.predictor.temperature, self.reject, self.rule).declined
 
     def add_generated(self, others: NotDigits) -> None:
         """The generated non-digits, scored as 28x28 images with the model's rule."""
@@ -159,9 +156,8 @@ class ModelScores:
     def _mnist(self, split: Split) -> dict[str, Any]:
         logits = self._outputs_of_split(split)
         labels = split.labels.long()
-        probs = digit_probabilities(scaled_probs(logits.double(), self.predictor.temperature),
-                                    self.reject)
-        declined = self._declined(logits)
+        probs, _, declined = answer(logits.double(), self.predictor.temperature, self.reject,
+                                    self.rule)
         right = (probs.argmax(1) == labels) & ~declined
         return {"mnist_test_accuracy": float(right.double().mean()),
                 "mnist_test_declined": float(declined.double().mean()),

@@ -17,7 +17,7 @@ trained without non-digit data, which otherwise never decline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch.nn import functional as F
@@ -78,6 +78,27 @@ def scores(outputs: torch.Tensor, score: str, temperature: float | None = None,
     if reject is not None:  # the digits' probabilities alone, renormalised
         probs = digit_probabilities(probs, reject)
     return probs.max(dim=1).values
+
+
+class Answers(NamedTuple):
+    """A batch answered as Predictor answers one image."""
+
+    probs: torch.Tensor  # temperature-scaled, the real classes only
+    scores: torch.Tensor | None  # the rule's score per row (None: no rule)
+    declined: torch.Tensor  # bool per row
+
+
+def answer(outputs: torch.Tensor, temperature: float | None, reject: int | None,
+           rule: DeclineRule | None) -> Answers:
+    """The probabilities (in `outputs`' precision) and the declines of raw model outputs: the
+    one place Predictor, `digitpad eval`, training's test score and the benchmark decide."""
+    from digitpad.core.calibration import scaled_probs  # calibration imports model_meta: us
+
+    probs = digit_probabilities(scaled_probs(outputs, temperature), reject)
+    if rule is None:
+        return Answers(probs, None, torch.zeros(len(outputs), dtype=torch.bool))
+    values = scores(outputs, rule.score, temperature, reject)
+    return Answers(probs, values, values < rule.threshold)
 
 
 def digit_probabilities(probs: torch.Tensor, reject: int | None) -> torch.Tensor:

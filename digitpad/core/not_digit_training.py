@@ -31,8 +31,9 @@ from digitpad.core.config import TrainConfig
 from digitpad.core.decline import (
     DEFAULT_KEEP,
     NOT_A_DIGIT,
+    DeclineRule,
+    answer,
     auroc,
-    digit_probabilities,
     fit_threshold,
     scores,
 )
@@ -164,9 +165,9 @@ def scored_on_test(model: nn.Module, data: NotDigitData, test: Split, mean: Any,
     that output left out), the share the rule declines, and the accuracy with declines wrong."""
     logits, labels = split_logits(model, test, mean, std, device=device)
     reject = data.target if data.method == "class" else None
-    probs = digit_probabilities(torch.softmax(logits / (temperature or 1.0), 1), reject)
-    right = probs.argmax(1) == labels
-    declined = scores(logits, decline["score"], temperature, reject) < decline["threshold"]
+    rule = DeclineRule(decline["score"], decline["threshold"])
+    answers = answer(logits, temperature, reject, rule)
+    right, declined = answers.probs.argmax(1) == labels, answers.declined
     return {"test_accuracy": float(right.double().mean()),
             "test_declined": float(declined.double().mean()),
             "test_accuracy_with_declines": float((right & ~declined).double().mean())}

@@ -13,16 +13,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from digitpad.core.calibration import scaled_probs
 from digitpad.core.checkpoint import load_model
 from digitpad.core.checkpoint_archive import short
-from digitpad.core.decline import (
-    DeclineRule,
-    digit_probabilities,
-    reject_index,
-    rule_from_meta,
-    scores,
-)
+from digitpad.core.decline import DeclineRule, answer, reject_index, rule_from_meta
 from digitpad.core.errors import CheckpointError
 from digitpad.core.preprocess import preprocess
 from digitpad.core.safe_text import printable
@@ -148,11 +141,11 @@ class Predictor:
         x = (torch.from_numpy(prep.pixels) - self._mean) / self._std
         with self._lock, torch.inference_mode():
             outputs = self.model(x.unsqueeze(0)).float()
-            probs = digit_probabilities(scaled_probs(outputs, self.temperature), self._reject)
             rule = self.rule
-            if rule is None:
-                return Prediction(self.class_names, probs[0].tolist(), prep.view)
-            value = float(scores(outputs, rule.score, self.temperature, self._reject)[0])
-        declined = value < rule.threshold
-        return Prediction(self.class_names, probs[0].tolist(), prep.view, declined, value,
+            answers = answer(outputs, self.temperature, self._reject, rule)
+        probs = answers.probs[0].tolist()
+        if rule is None or answers.scores is None:  # the model's rule, or none
+            return Prediction(self.class_names, probs, prep.view)
+        value, declined = float(answers.scores[0]), bool(answers.declined[0])
+        return Prediction(self.class_names, probs, prep.view, declined, value,
                           rule.describe(value) if declined else "")
