@@ -12,6 +12,7 @@ from digitpad.core.errors import DigitpadError
 APP_NAME = "digitpad"
 DATA_DIR_ENV = "DIGITPAD_DATA_DIR"
 MODEL_DIR_ENV = "DIGITPAD_MODEL_DIR"
+HANDWRITING_DIR_ENV = "DIGITPAD_HANDWRITING_DIR"
 
 
 class PathError(DigitpadError):
@@ -62,3 +63,11 @@ def model_library_dir() -> Path:
         return expand_user(env, MODEL_DIR_ENV)
     return _user_dir() / "models"
 
+
+def handwriting_dir() -> Path:
+    """The folder of the person's own handwriting samples: $DIGITPAD_HANDWRITING_DIR, else the
+    user data folder."""
+    env = os.environ.get(HANDWRITING_DIR_ENV)
+    if env:
+        return expand_user(env, HANDWRITING_DIR_ENV)
+    return _user_dir() / "handwriting"
