@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any
@@ -26,6 +27,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from digitpad.core.control import TrainControl
 from digitpad.core.errors import DatasetError, DigitpadError
+from digitpad.core.personal.finetune_config import FineTuneConfig
 from digitpad.core.records import DataProgress, Finished, Step, Steps
 
 EMIT_INTERVAL = 0.05  # seconds between Steps/DataProgress signals (at most ~20 a second)
@@ -118,6 +120,14 @@ class TrainingLoop(QObject):
         from digitpad.core.training import train
 
         _yield_cpu_to_the_gui()
+        if isinstance(self._config, FineTuneConfig):  # a fine-tune on the person's samples
+            from digitpad.core.personal.finetune import fine_tune
+
+            config = replace(self._config, threads=self._config.threads or training_threads())
+            check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
+                           "the fine-tuned model")
+            self._send(fine_tune(config, self._control))
+            return
         config = self._config
         if not isinstance(config, TrainConfig):
             config = TrainConfig.from_dict(dict(config))
@@ -134,8 +144,10 @@ class TrainingLoop(QObject):
         # before any training time is spent: the name is reserved only when saving (saving.py)
         check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
                        "the trained model")
-        for record in train(config, self._control, progress=self._data_progress,
-                            resume=resume):
+        self._send(train(config, self._control, progress=self._data_progress, resume=resume))
+
+    def _send(self, records: Iterable[Any]) -> None:
+        for record in records:
             if isinstance(record, Step):
                 self._steps.append(record)
                 if self._steps_due.due(force=self._control.stop_requested):

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from digitpad.core.control import TrainControl
+from digitpad.core.personal.finetune_config import FineTuneConfig
 from digitpad.gui.workers.training_loop import FailureKind, TrainingLoop, training_threads
 
 __all__ = ["FailureKind", "TrainingWorker", "training_threads"]
@@ -41,7 +42,8 @@ class TrainingWorker(QObject):
         self._control: TrainControl | None = None
 
     def start(self, config: Any, save_name: str, resume_from: str | None = None) -> None:
-        """Start training with `config` (a TrainConfig, or its fields as a dict); saves the
+        """Start training with `config` (a TrainConfig, or its fields as a dict, or a
+        FineTuneConfig: see start_fine_tune); saves the
         model as `save_name` in the library. `resume_from`, a model file, continues it (or
         fine-tunes it, without resume state) with its own settings: only `config`'s epochs
         (the new total), device, threads and data folder are used."""
@@ -63,6 +65,12 @@ class TrainingWorker(QObject):
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._loop = thread, loop
         thread.start(QThread.Priority.LowPriority)
+
+    def start_fine_tune(self, config: FineTuneConfig, save_name: str) -> None:
+        """Fine-tune a digit model on the person's samples (core.personal.finetune) on the
+        same thread machinery and signals as training; the result is saved as `save_name` in
+        the library (a stopped fine-tune saves nothing)."""
+        self.start(config, save_name)
 
     def pause(self) -> None:
         """Pause before the next batch (weights and optimizer state are kept); a Paused
