@@ -15,6 +15,7 @@ from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
 from digitpad.gui.draw.not_digit_menu import NotDigitMenu
+from digitpad.gui.handwriting.handwriting_tab import HandwritingTab
 from digitpad.gui.settings_store import (
     forget,
     notice,
@@ -47,11 +48,16 @@ class MainWindow(QMainWindow):
         self.service = PredictionService(self)
         self.draw_tab = DrawTab(self.service, self)
         self.train_tab = TrainTab(self)
+        self.handwriting_tab = HandwritingTab(self.service, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.draw_tab, "&Draw")
         self.tabs.addTab(self.train_tab, "&Train")
         self.tabs.setTabToolTip(0, "Draw or load an image and see it recognised (Ctrl+1)")
         self.tabs.setTabToolTip(1, "Train a model and watch it learn (Ctrl+2)")
+        # "M&y": Alt+M is the Model menu's
+        self.tabs.addTab(self.handwriting_tab, "M&y handwriting")
+        self.tabs.setTabToolTip(2, "Draw your own digits, review them and teach the model your "
+                                   "handwriting (Ctrl+3)")
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Starting…")
         # the model in use stays in sight (a temporary message went with the first stroke)
@@ -61,6 +67,12 @@ class MainWindow(QMainWindow):
             f"Model: {Path(model.path).stem} ({model.architecture}, {model.dataset})"))
         self.draw_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.train_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.handwriting_tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        # it borrows the service to read samples: the Draw tab's bars then ask for its own again
+        self.handwriting_tab.collect.readingsDone.connect(self.draw_tab.request_prediction)
+        # samples are drawn with the Draw tab's brush, as the person will draw there
+        self.draw_tab.canvas.brushSizeChanged.connect(
+            self.handwriting_tab.collect.canvas.set_brush_size)
         self.draw_tab.modelChanged.connect(lambda path: self.settings.setValue("model", path))
         self.train_tab.modelSaved.connect(self._model_trained)
         self.train_tab.modelKept.connect(lambda _path: self.draw_tab.refresh_models())
@@ -119,6 +131,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "&Draw", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Train", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action(view, "M&y Handwriting", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         view.addSeparator()  # when the Draw tab says "That doesn't look like a digit"
         self.not_digit = NotDigitMenu(view, self.service, self.draw_tab.request_prediction,
                                       self.settings, self)

@@ -1,0 +1,1 @@
+"""The My handwriting tab: collect your own digits, review them, fine-tune on them."""
