@@ -99,6 +99,24 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--save-failures", metavar="DIR",
                    help="save what the model saw for declined digits and accepted non-digits")
     b.add_argument("--json", action="store_true")
+    b = bench.add_parser("personal", help="fine-tuning on simulated writers the bundled model "
+                         "misreads: their unseen digits and MNIST before and after, and the time",
+                         description="Simulated writers (ordinary digits plus a quirk or two the "
+                         "model misreads, in a consistent hand) draw their digits on the real "
+                         "canvas with mouse events; the app's fine-tune runs on --per-digit of "
+                         "each, and their --unseen other drawings are read before and after.")
+    b.add_argument("--model", help="the base model file or name (default: the bundled digits "
+                   "model)")
+    b.add_argument("--writers", type=positive_int, help="the first N writers (default: all)")
+    b.add_argument("--per-digit", type=positive_int, default=5,
+                   help="drawings per digit to fine-tune on")
+    b.add_argument("--unseen", type=positive_int, default=20,
+                   help="other drawings per digit to test on")
+    b.add_argument("--seed", type=seed, default=0)
+    b.add_argument("--data-dir", help="folder with mnist/ (replay and the MNIST test; default: "
+                   "as for train; never downloads)")
+    b.add_argument("--threads", type=count, default=0, help="CPU threads (0: one per core)")
+    b.add_argument("--json", action="store_true")
     b = bench.add_parser("gui", help="GUI smoothness while the Train tab trains",
                          description="A 10 ms timer probe on the GUI thread while the Train tab "
                          "trains, and the GUI's training speed against the command line's.")

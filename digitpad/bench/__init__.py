@@ -47,6 +47,12 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
         return "digitpad.bench.open_world", "Digits and non-digits drawn with the mouse", (
             bench_open_world(args.model, args.per_digit, args.per_kind, args.generated,
                              args.seed, args.data_dir, args.save_failures))
+    if args.bench == "personal":
+        from digitpad.bench.personal import bench_personal
+
+        return "digitpad.bench.personal", "Fine-tuning on simulated writers", bench_personal(
+            args.model, args.writers, args.per_digit, args.unseen, args.seed, args.data_dir,
+            args.threads)
     from digitpad.bench.startup import bench_startup
 
     return "digitpad.bench.startup", "Cold start", bench_startup(
