@@ -69,7 +69,6 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
             meta["preprocess"].get("mode") != "digit"):
         raise DigitpadError(f"{printable(base_path.name)} is not a model of the ten digits "
                             "(0 … 9) prepared as drawings are; fine-tune a digit model.")
-    yield Notice("Reading your samples…")
     samples = load_samples(config.samples, names, meta["preprocess"])
     if samples.skipped:
         yield Notice(f"{len(samples.skipped):,} file(s) left out: {samples.skipped[0]}")
@@ -126,6 +125,7 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
     metrics = {
         "personal_before": before.personal, "personal_after": after.personal,
         "personal_held_out": len(held), "personal_trained": len(learn),
+        "personal_held_out_share": config.held_out,
         "mnist_before": before.mnist, "mnist_after": after.mnist,
         "train_seconds": loop.seconds, "steps": loop.done,
     }
