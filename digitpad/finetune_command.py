@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from digitpad.cli_args import positive_int, seed
 
 HELP = ("Fine-tune a digit model on one person's handwriting: a folder with a subfolder per "
@@ -54,6 +52,8 @@ def add_finetune_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_finetune(args: argparse.Namespace) -> int:
     """Fine-tune, print the table, save; Ctrl+C stops and saves nothing (exit 130)."""
+    from tqdm import tqdm  # here, not at the top: the window starts through this module's parser
+
     from digitpad.core.control import TrainControl
     from digitpad.core.paths import handwriting_dir, model_library_dir
     from digitpad.core.personal.finetune import FineTuneConfig, default_out, fine_tune
