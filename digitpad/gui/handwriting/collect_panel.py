@@ -66,10 +66,12 @@ class CollectPanel(QWidget):
     # --- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         self.prompt = plain_label(IDLE_PROMPT)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 2.2)
-        font.setBold(True)
-        self.prompt.setFont(font)
+        self._prompt_font, self._done_font = QFont(self.font()), QFont(self.font())
+        self._prompt_font.setPointSizeF(self._prompt_font.pointSizeF() * 2.2)
+        self._done_font.setPointSizeF(self._done_font.pointSizeF() * 1.4)
+        self._prompt_font.setBold(True)
+        self._done_font.setBold(True)
+        self.prompt.setFont(self._prompt_font)
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt.setWordWrap(True)
         self.prompt.setAccessibleName("What to draw")
@@ -259,6 +261,8 @@ class CollectPanel(QWidget):
         for shortcut in (*self.accept_keys, self.skip_key):
             shortcut.setEnabled(running)
         self.strip.show_session(session if running or (session and session.done) else None)
+        done = session is not None and session.done
+        self.prompt.setFont(self._done_font if done else self._prompt_font)
         if running and session is not None and session.current is not None:
             digit = session.current
             self.prompt.setText(f"Draw a {digit}")
@@ -266,24 +270,20 @@ class CollectPanel(QWidget):
             number = session.accepted_count(digit) + session.progress[digit].skipped + 1
             self.detail.setText(f"Drawing {number} of {session.per_digit} of this digit\n"
                                 f"{KEYS_LINE}")
-        elif session is not None and session.done:
-            self.prompt.setText(self._done_text(session))
+        elif done:
+            kept = session.accepted_count()
+            self.prompt.setText(f"Done: {kept} sample{'s' * (kept != 1)}. Fine-tune to teach it "
+                                "your handwriting.")
             self.canvas.set_hint("Start again to draw more")
-            self.detail.setText("Ctrl+Z takes back the last sample kept.")
+            settled = session.settled()
+            self.detail.setText((f"It already reads your {_listed(settled)}: they needed no "
+                                 "more. " if settled else "")
+                                + "Ctrl+Z takes back the last sample kept.")
         else:
             self.prompt.setText(IDLE_PROMPT)
             self.canvas.set_hint("Press Start to begin")
             self.detail.setText("Press Start: it asks for each digit in turn, and keeps your "
                                 "drawings as they are, to teach the model your handwriting.")
-
-    @staticmethod
-    def _done_text(session: CollectSession) -> str:
-        kept = session.accepted_count()
-        text = f"Done: {kept} sample{'s' * (kept != 1)}."
-        settled = session.settled()
-        if settled:
-            text += f" It already reads your {_listed(settled)}."
-        return text + " Fine-tune to teach it your handwriting."
 
 
 def _listed(digits: list[str]) -> str:

@@ -100,6 +100,11 @@ def test_a_whole_session_ends_with_the_count_and_the_next_step(hw_window, qtbot,
     grid = hw_window.handwriting_tab.grid
     qtbot.waitUntil(lambda: grid.count() == 10, timeout=10_000)
     assert hw_window.handwriting_tab.review_title.text() == "Your samples (10)"
+    qtbot.keyClick(collect.canvas, Qt.Key.Key_Z, CTRL)  # the 3 drawn after the end
+    press(hw_window, qtbot, Qt.Key.Key_Z, CTRL)  # empty canvas: the 9 kept last comes back
+    assert files(store_dir, "9") == [] and collect.prompt.text() == "Draw a 9"
+    press(hw_window, qtbot, Qt.Key.Key_Return)
+    assert len(files(store_dir, "9")) == 1 and collect.prompt.text().startswith("Done: 10")
 
 
 def test_stop_ends_the_session_and_keeps_what_was_kept(hw_window, qtbot, store_dir):

@@ -35,8 +35,8 @@ def test_digits_it_reads_right_are_not_asked_for_again(hw_window, qtbot, store_d
         qtbot.keyClick(collect.canvas, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not collect.reader.busy(), timeout=30_000)
     assert len(files(store_dir, "5")) == 3 and len(files(store_dir, "0")) == CHECK_FIRST
-    assert "It already reads your 0" in collect.prompt.text()
-    assert collect.prompt.text().endswith("Fine-tune to teach it your handwriting.")
+    assert collect.prompt.text().endswith("samples. Fine-tune to teach it your handwriting.")
+    assert collect.detail.text().startswith("It already reads your 0, ")
 
 
 def test_the_draw_tab_still_shows_its_own_drawing(hw_window, qtbot, store_dir):

@@ -33,3 +33,12 @@ def test_alt_s_starts_a_session(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: collect.active, timeout=2_000)  # a mnemonic animates the click
     assert collect.prompt.text() == "Draw a 0"
+
+
+def test_samples_are_drawn_with_the_draw_tabs_brush(window, qtbot):
+    window.activateWindow()
+    canvas = window.draw_tab.canvas
+    before = canvas.brush_size
+    qtbot.keyClick(canvas, Qt.Key.Key_BracketRight)  # Edit ▸ Larger Brush, on the Draw tab
+    assert canvas.brush_size > before
+    assert window.handwriting_tab.collect.canvas.brush_size == canvas.brush_size
