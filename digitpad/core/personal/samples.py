@@ -12,6 +12,7 @@ names are UTC, so a sample's `created` does not depend on the time zone it is re
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import stat
@@ -271,7 +272,7 @@ def _ensure_folder(folder: Path) -> None:
 def _reserve(folder: Path, name: str) -> Path:
     """Create an empty, new `folder/name` (or STEM-2.png, STEM-3.png…) and return it."""
     stem = name[: -len(".png")]
-    candidates = [name] + [f"{stem}-{n}.png" for n in range(2, 100_000)]
+    candidates = itertools.chain([name], (f"{stem}-{n}.png" for n in range(2, 100_000)))
     for candidate in candidates:
         path = folder / candidate
         try:

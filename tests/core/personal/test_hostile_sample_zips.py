@@ -170,6 +170,7 @@ def test_what_is_no_usable_zip_gets_one_line(tmp_path: Path, store: SampleStore,
     assert expected in refused(path, store)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
 def test_paths_that_are_no_zip_file_are_refused(tmp_path: Path, store: SampleStore) -> None:
     assert "does not exist" in refused(tmp_path / "nope.zip", store)
     assert "is a folder" in refused(tmp_path, store)
