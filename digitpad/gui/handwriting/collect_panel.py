@@ -215,7 +215,10 @@ class CollectPanel(QWidget):
         image = None
         try:
             if sample is not None:
-                image = self.store.image(sample)
+                try:
+                    image = self.store.image(sample)
+                except (DigitpadError, OSError):
+                    image = None  # changed on disk meanwhile: taken back, not brought back
                 self.store.delete(sample)
         except (DigitpadError, OSError, ValueError) as exc:
             self.notes.show_message(f"The last sample could not be taken back: {exc}",

@@ -58,13 +58,16 @@ class HandwritingTab(QWidget):
         self._selection_changed()
         if self.store_error:
             self.notes.show_message(self.store_error, error=True)
-        self._listed_once = False  # the folder is first listed when the tab is first shown
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        if not self._listed_once:  # not at start-up, while the window and the model load
-            self._listed_once = True
-            self.grid.refresh()
+        # listed when shown (not at start-up, while the window and the model load), and again
+        # each time: samples corrected on the Draw tab, imported, or removed by hand show up
+        self.refresh()
         super().showEvent(event)
+
+    def refresh(self) -> None:
+        """List the samples folder again (only new files are decoded)."""
+        self.grid.refresh()
 
     def _build(self) -> None:
         heading = QFont(self.font())

@@ -156,3 +156,11 @@ def test_a_file_where_the_folder_should_be_is_one_line(qtbot, store_dir):
     qtbot.keyClick(collect.canvas, Qt.Key.Key_Return)
     assert collect.notes.text().startswith("The drawing was not kept: Cannot save the sample")
     assert not collect.canvas.is_blank() and collect.prompt.text() == "Draw a 0"
+
+
+def test_samples_added_elsewhere_show_when_the_tab_shows_again(tab, qtbot, store):
+    tab.hide()
+    store.add("9", drawing(7))  # say, corrected on the Draw tab
+    with qtbot.waitSignal(tab.grid.refreshed, timeout=10_000):
+        tab.show()
+    assert tab.grid.count("9") == 1
