@@ -10,7 +10,8 @@ member or total, and members that are no decodable PNG (images.py's bomb checks)
 each with one line naming the member. Only `<digit>/<name>.png` members are imported, inside at
 most one top folder (export writes `handwriting/<digit>/<name>.png`); macOS and Windows debris
 (__MACOSX/, .DS_Store, Thumbs.db) is left out. Images already in the store (same bytes) are
-skipped as duplicates; a name already taken gets "-2", "-3"…
+skipped as duplicates; a name already taken gets "-2", "-3"…. Nothing is ever extracted by
+path: a file is written as store/<digit>/<its name, when plain; else a time stamp>.
 """
 
 from __future__ import annotations
