@@ -10,6 +10,16 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def isolated_handwriting(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the person's own handwriting samples: a fresh (not yet made)
+    folder each test; tests that need one of their own set DIGITPAD_HANDWRITING_DIR again."""
+    folder = tmp_path_factory.mktemp("handwriting-home") / "handwriting"
+    monkeypatch.setenv("DIGITPAD_HANDWRITING_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real data folder (../shared/data, or $DIGITPAD_TEST_DATA); skips when it is absent."""
