@@ -108,6 +108,14 @@ class MainWindow(QMainWindow):
         self._action(file, "&Save Drawing as PNG…", self.draw_tab.save_drawing,
                      QKeySequence.StandardKey.Save, "Save the drawing on the canvas as a PNG image")
         file.addSeparator()
+        # on the My handwriting tab, where the result shows (handwriting/sample_transfer.py)
+        transfer = self.handwriting_tab.transfer
+        zip_actions = [self._action(file, "&Export My Handwriting…", lambda: self._on_samples(
+            transfer.export_samples), tip="Save all your handwriting samples as one .zip"),
+            self._action(file, "&Import My Handwriting…", lambda: self._on_samples(
+                transfer.import_samples), tip="Add the handwriting samples of a .zip")]
+        transfer.busyChanged.connect(lambda busy: [a.setEnabled(not busy) for a in zip_actions])
+        file.addSeparator()
         # Ctrl+Q everywhere: QKeySequence.StandardKey.Quit is empty on Windows and offscreen
         self._action(file, "&Quit", self.close, "Ctrl+Q")
         edit = bar.addMenu("&Edit")
@@ -152,6 +160,10 @@ class MainWindow(QMainWindow):
         """File ▸ Open Image… (Ctrl+O from either tab): the image is shown where it lands."""
         if self.draw_tab.choose_file():
             self.tabs.setCurrentWidget(self.draw_tab)
+
+    def _on_samples(self, act) -> None:  # noqa: ANN001 - a SampleTransfer action
+        self.tabs.setCurrentWidget(self.handwriting_tab)
+        act()
 
     def _open_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a model", start_folder("model"),

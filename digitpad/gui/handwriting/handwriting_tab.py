@@ -21,6 +21,7 @@ from digitpad.core.errors import DigitpadError
 from digitpad.core.personal.samples import Sample, SampleStore
 from digitpad.gui.handwriting.collect_panel import CollectPanel
 from digitpad.gui.handwriting.review_grid import ReviewGrid
+from digitpad.gui.handwriting.sample_transfer import SampleTransfer
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.widgets.plain_text import plain_label
 from digitpad.gui.workers.prediction_service import PredictionService
@@ -44,6 +45,7 @@ class HandwritingTab(QWidget):
         self.store = store
         self.collect = CollectPanel(store, service, self)
         self.grid = ReviewGrid(store, self)
+        self.transfer = SampleTransfer(store, self)  # Export… / Import… (.zip)
         self._deleted: list[tuple[str, object]] = []  # (digit, image) of the last delete
         self._build()
         self.collect.samplesChanged.connect(self._changed)
@@ -56,6 +58,7 @@ class HandwritingTab(QWidget):
             self.grid.selected_samples()))
         self.grid.itemSelectionChanged.connect(self._selection_changed)
         self._selection_changed()
+        self._wire_transfer()
         if self.store_error:
             self.notes.show_message(self.store_error, error=True)
 
@@ -81,6 +84,11 @@ class HandwritingTab(QWidget):
         self.review_help.setEnabled(False)  # greyed: an explanation
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected drawings (Delete)")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save all your samples as one .zip (to move them to "
+                                      "another computer, or keep a copy)")
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add the samples of a .zip made by Export…")
         self.grid_note = plain_label()
         self.grid_note.setWordWrap(True)
         self.grid_note.hide()
@@ -96,6 +104,11 @@ class HandwritingTab(QWidget):
         column.addWidget(self.review_help)
         column.addWidget(self.grid, 1)
         column.addWidget(self.grid_note)
+        transfer_row = QHBoxLayout()  # below the grid: the title row has no room to spare
+        transfer_row.addStretch(1)
+        transfer_row.addWidget(self.import_button)
+        transfer_row.addWidget(self.export_button)
+        column.addLayout(transfer_row)
         column.addWidget(self.notes)
         # ---- FINE-TUNE PANEL GOES HERE: set_finetune_panel(widget) adds it below the grid ----
         self.finetune_area = QVBoxLayout()
@@ -116,6 +129,25 @@ class HandwritingTab(QWidget):
         `samplesChanged` and `store`)."""
         self.finetune_area.addWidget(panel)
 
+    def _wire_transfer(self) -> None:
+        transfer = self.transfer
+        self.export_button.clicked.connect(transfer.export_samples)
+        self.import_button.clicked.connect(transfer.import_samples)
+        transfer.status.connect(self.status)
+        transfer.status.connect(lambda text: self.notes.show_message(text, timeout_ms=10_000))
+        transfer.failed.connect(lambda text: self.notes.show_message(text, error=True))
+        transfer.imported.connect(lambda _result: self._changed())
+        transfer.busyChanged.connect(self._transfer_busy)
+        self._transfer_busy(False)
+
+    def _transfer_busy(self, busy: bool) -> None:
+        usable = self.store is not None and not busy
+        self.import_button.setEnabled(usable)
+        self.export_button.setEnabled(usable and self.grid.count() > 0)
+        if busy:
+            self.notes.show_message("Checking the zip…" if self.transfer.what() == "import"
+                                    else "Writing the zip…")
+
     # --- the personal set changed -------------------------------------------------------------
     def _changed(self) -> None:
         self.grid.refresh()
@@ -125,6 +157,8 @@ class HandwritingTab(QWidget):
         total = self.grid.count()
         self.review_title.setText(f"Your samples ({total})" if total else
                                   "Your samples: none yet — press Start to draw some")
+        self.export_button.setEnabled(self.store is not None and total > 0
+                                      and not self.transfer.is_busy())
         note = self.grid.note()
         self.grid_note.setText(note)
         self.grid_note.setVisible(bool(note))
