@@ -38,9 +38,10 @@ def _quirks() -> dict[str, Quirk]:
         # a 2 written in one zigzag, its base a short tick
         Quirk("2", "short base", "7", [line((0.1, 0.08), (0.85, 0.05), (0.3, 0.95),
                                             (0.6, 0.95))]),
-        # a 4 whose top is a closed round loop, the stem hanging from its right side
-        Quirk("4", "round top", "9", [arc(0.45, 0.3, 0.3, 0.25, 0, -360),
-                                      line((0.75, 0.3), (0.75, 0.98))]),
+        # a 4 whose top is a closed round loop sitting on the bar, which crosses the stem
+        Quirk("4", "round top", "9", [arc(0.45, 0.25, 0.3, 0.2, 0, -360),
+                                      line((0.75, 0.25), (0.75, 0.98)),
+                                      line((0.12, 0.45), (0.95, 0.45))]),
         # a 5 with no down-stroke: the belly starts at once under a floating top bar
         Quirk("5", "no stem", "3", [
             join(bezier((0.2, 0.3), (0.6, 0.2), (1.0, 0.45), (0.85, 0.75)),
