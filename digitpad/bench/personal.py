@@ -103,21 +103,31 @@ def _one_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def run_fine_tune(fine_tune: FineTune, config: Any) -> tuple[Any, float]:
-    """Every record of the fine-tune up to its Finished, and the seconds that took."""
+def run_fine_tune(fine_tune: FineTune, config: Any) -> tuple[Any, float, dict[str, float]]:
+    """Every record of the fine-tune up to its Finished, the seconds that took, and where they
+    went: before its first step (samples, MNIST, scoring the base), the steps (with the checks
+    between chunks), after its last chunk (scoring the fine-tuned model)."""
     from digitpad.core.errors import DigitpadError
-    from digitpad.core.records import Finished
+    from digitpad.core.records import EpochEnd, Finished, Started
 
     start = time.perf_counter()
-    finished = None
+    finished, started, last_chunk = None, None, None
     for record in fine_tune(config):
-        if isinstance(record, Finished):
+        if isinstance(record, Started):
+            started = time.perf_counter()
+        elif isinstance(record, EpochEnd):
+            last_chunk = time.perf_counter()
+        elif isinstance(record, Finished):
             finished = record
-    seconds = time.perf_counter() - start
+    end = time.perf_counter()
     if finished is None or finished.reason != "completed" or finished.model is None:
         why = finished.message if finished is not None else "it gave no result"
         raise DigitpadError(f"The fine-tune did not complete: {why}")
-    return finished, seconds
+    started = start if started is None else started
+    last_chunk = end if last_chunk is None else last_chunk
+    phases = {"before_steps": started - start, "steps": last_chunk - started,
+              "after_steps": end - last_chunk}
+    return finished, end - start, phases
 
 
 def bench_writer(writer: Writer, base: Any, base_path: Path, canvas: Any, per_digit: int,
@@ -140,7 +150,7 @@ def bench_writer(writer: Writer, base: Any, base_path: Path, canvas: Any, per_di
         samples = save_samples(folder, train_cases, draw(canvas, train_cases))
         config = FineTuneConfig(samples=str(folder), base=str(base_path), data_dir=str(data_dir),
                                 held_out=0.0, seed=seed, threads=threads)
-        finished, seconds = run_fine_tune(fine_tune, config)
+        finished, seconds, phases = run_fine_tune(fine_tune, config)
         model_file = save_checkpoint(Path(tmp) / "fine-tuned.pt", finished.model, finished.meta)
         after = read(Predictor.from_file(model_file), test_cases, test_images)
     metrics = finished.metrics
@@ -150,6 +160,7 @@ def bench_writer(writer: Writer, base: Any, base_path: Path, canvas: Any, per_di
         "unseen_before": before["accuracy"], "unseen_after": after["accuracy"],
         "mnist_before": metrics.get("mnist_before"), "mnist_after": metrics.get("mnist_after"),
         "finetune_seconds": seconds, "train_seconds": metrics.get("train_seconds"),
+        "finetune_phases": phases,
         "samples": samples, "unseen": len(test_cases),
         "quirky_digits": {d: {"before": before["per_digit"][d], "after": after["per_digit"][d],
                               "read_as_before": before["read_as"][d],
@@ -235,6 +246,12 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("writer", "  ".join(h.ljust(w) for h, w in zip(heading, widths)).rstrip()))
     for row, line in zip(result["writers"], cells):
         rows.append((row["name"], "  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip()))
+    phased = [row["finetune_phases"] for row in result["writers"] if "finetune_phases" in row]
+    if phased:
+        mean = {k: sum(p[k] for p in phased) / len(phased) for k in phased[0]}
+        rows.append(("fine-tune time, mean", f"{mean['before_steps']:.1f} s before the first "
+                     f"step (samples, MNIST, scoring the base), {mean['steps']:.1f} s of steps, "
+                     f"{mean['after_steps']:.1f} s scoring the result"))
     goal = result["targets"]
     after, drop, speed = goal["unseen_after"], goal["mnist_drop"], goal["finetune_seconds"]
     rows.append((f"target: unseen ≥ {after['target']:.0%} after",

@@ -120,6 +120,8 @@ def test_samples_are_saved_as_the_canvas_holds_them_and_read_before_and_after(qt
     assert (row["mnist_before"], row["mnist_after"], row["train_seconds"]) == (
         0.9932, 0.9925, 1.5)
     assert row["finetune_seconds"] > 0
+    assert set(row["finetune_phases"]) == {"before_steps", "steps", "after_steps"}
+    assert sum(row["finetune_phases"].values()) == pytest.approx(row["finetune_seconds"])
 
 
 def test_a_fine_tune_that_does_not_complete_is_one_line():
@@ -156,6 +158,12 @@ def test_targets_and_the_table_say_met_or_missed_with_the_worst_writer():
     assert "\x1b" not in rows["model"]  # a model path is printed escaped
     assert rows["c"].split()[:6] == ["1", "long", "flag", "(7)", "70.0%", "→"]
     assert "95.0%" in rows["c"] and "99.32% → 98.90%" in rows["c"] and "25.0 s" in rows["c"]
+    assert "fine-tune time, mean" not in rows  # no phases in these rows
+    phased = [{**row, "finetune_phases": {"before_steps": 3.0, "steps": 8.0, "after_steps": 2.0}}
+              for row in bad]
+    assert dict(format_rows({**result, "writers": phased}))["fine-tune time, mean"] == (
+        "3.0 s before the first step (samples, MNIST, scoring the base), 8.0 s of steps, "
+        "2.0 s scoring the result")
     assert rows["target: unseen ≥ 97% after"] == "MISSED (worst 95.0%, c)"
     assert rows["target: MNIST drop ≤ 0.3 points"] == "MISSED (worst 0.42 points, c)"
     assert rows["target: fine-tune ≤ 20 s for 50 samples"] == "MISSED (slowest 25.0 s, c)"
