@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -37,7 +36,10 @@ from digitpad.core.evaluation import normalise
 from digitpad.core.model_library import resolve_model
 from digitpad.core.models.registry import get_spec
 from digitpad.core.personal.fine_tune_scores import Scorer, fine_tuned_meta
-from digitpad.core.personal.finetune_config import FineTuneConfig
+from digitpad.core.personal.finetune_config import (  # default_out: re-exported
+    FineTuneConfig,
+    default_out,  # noqa: F401
+)
 from digitpad.core.personal.personal_data import load_samples, split_held_out
 from digitpad.core.records import EpochEnd, Finished, Notice, Paused, Record, Started, Step
 from digitpad.core.safe_text import printable
@@ -195,8 +197,3 @@ class _Loop:
         self._right, self._seen = 0, 0
         return value
 
-
-def default_out(base: str | Path) -> str:
-    """The library name of a fine-tuned model: the base's, "— yours" added once."""
-    stem = Path(str(base)).stem
-    return stem if stem.endswith("yours") else f"{stem} — yours"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from digitpad.core.errors import DigitpadError
 
@@ -37,3 +38,10 @@ class FineTuneConfig:
             raise DigitpadError("The share of your samples in a batch must be in (0, 1].")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise DigitpadError("The learning rate must be a positive number.")
+
+
+def default_out(base: str | Path) -> str:
+    """The library name of a fine-tuned model: the base's, "— yours" added once (here, not in
+    finetune.py, so that the app's GUI thread can name the file without importing torch)."""
+    stem = Path(str(base)).stem
+    return stem if stem.endswith("yours") else f"{stem} — yours"
