@@ -20,6 +20,7 @@ from digitpad.core.model_library import ModelEntry
 from digitpad.gui.canvas.drawing_canvas import DrawingCanvas
 from digitpad.gui.canvas.image_io import ImageData, image_data
 from digitpad.gui.canvas.image_loader import ImageLoader
+from digitpad.gui.draw.correction import Correction
 from digitpad.gui.draw.decline_view import show_prediction
 from digitpad.gui.draw.draw_actions import save_drawing
 from digitpad.gui.draw.draw_messages import DrawMessages, Topic
@@ -89,7 +90,8 @@ class DrawTab(QWidget):
         # the bars take the height first, up to rows of a comfortable size; the view takes
         # what is left, its picture of what the model sees at the top, growing up to 8×
         right.addWidget(self.bars, 1)
-        right.addWidget(self.view)
+        self.correction = Correction(self)  # beside it: Teach it: this is a… (correction.py)
+        right.addLayout(self.correction.beside(self.view))
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
