@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -76,6 +76,9 @@ class FineTunePanel(QWidget):
         self.run.record.connect(self._record)  # re-emitted on this (the GUI) thread
         self.run.failed.connect(self._failed)
         self.run.ended.connect(self._ended)
+        app = QCoreApplication.instance()
+        if app is not None:  # a fine-tune still running as the app quits ends first
+            app.aboutToQuit.connect(self.shutdown)
         if training is not None:  # its runs start and end: say so on the button at once
             training.record.connect(lambda _record: self._update_button())
             training.ended.connect(self._update_button)
