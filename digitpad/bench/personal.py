@@ -69,7 +69,7 @@ def save_samples(folder: Path, cases: list[WriterCase], images: list[np.ndarray]
     for case, image in zip(cases, images):
         n = numbers[case.digit] = numbers.get(case.digit, 0) + 1
         (folder / case.digit).mkdir(parents=True, exist_ok=True)
-        Image.fromarray(image, mode="L").save(folder / case.digit / f"{n}.png")
+        Image.fromarray(image).save(folder / case.digit / f"{n}.png")  # uint8 (H, W): grey
     return len(images)
 
 
