@@ -18,6 +18,7 @@ from digitpad.bench.mouse_drawn import draw_case
 from digitpad.bench.writers import WRITERS
 from digitpad.core.personal.samples import SampleStore
 from digitpad.gui.draw.correction import BUTTON_TEXT
+from digitpad.gui.handwriting.finetune_panel import FineTunePanel
 from tests.gui.helpers import draw_digit, shown_label
 
 # a continental 1 with a long flag (bench personal's writer), drawn with the mouse as that
@@ -45,10 +46,10 @@ def files(folder: Path, digit: str) -> list[Path]:
     return sorted((folder / digit).glob("*.png")) if (folder / digit).is_dir() else []
 
 
-def draw_flagged_one(window, qtbot) -> None:  # noqa: ANN001
-    """Draw the flagged 1 and wait until the Draw tab reads it (as a 7)."""
+def draw_flagged_one(window, qtbot, read_as: str = "7") -> None:  # noqa: ANN001
+    """Draw the flagged 1 and wait until the Draw tab reads it (as a 7, by the bundled model)."""
     draw_case(window.draw_tab.canvas, FLAGGED_ONE)  # the brush set, the canvas cleared, strokes
-    qtbot.waitUntil(lambda: shown_label(window) == "7", timeout=10_000)
+    qtbot.waitUntil(lambda: shown_label(window) == read_as, timeout=10_000)
 
 
 def test_a_misread_one_is_kept_as_a_one_with_two_clicks(draw, window, hw_dir, qtbot):
@@ -142,3 +143,33 @@ def test_a_folder_that_cannot_be_written_says_so_and_loses_nothing(draw, window,
     assert "\n" not in shown and "Traceback" not in shown
     assert np.array_equal(draw.canvas.to_array(), drawn)
     assert draw.correction.button.isEnabled()  # not kept: it can be tried again
+
+
+@pytest.mark.slow
+def test_ones_corrected_and_fine_tuned_on_are_then_read_as_ones(draw, window, hw_dir, library,
+                                                                 shared_data, qtbot):
+    """The issue's story: correct a few misread 1s, press Fine-tune, and the Draw tab reads the
+    next one right. The panel is put in the window here as the window puts it."""
+    panel = FineTunePanel(window.train_tab.run, lambda: window.draw_tab.model_path,
+                          lambda: str(shared_data), window.handwriting_tab.store)
+    panel.threads = 1  # the machine's two cores are shared
+    panel.modelSaved.connect(lambda path: window.draw_tab.refresh_models(select=path))
+    window.handwriting_tab.set_finetune_panel(panel)
+    for case in [c for c in WRITERS[0].cases(6, "train") if c.digit == "1"]:  # other drawings
+        draw_case(draw.canvas, case)
+        qtbot.waitUntil(draw.correction.button.isEnabled, timeout=2_000)
+        qtbot.keyClick(draw.canvas, Qt.Key.Key_T)
+        qtbot.waitUntil(draw.correction.popup.isVisible, timeout=2_000)
+        qtbot.keyClick(draw.correction.popup, Qt.Key.Key_1)
+    assert len(files(hw_dir, "1")) == 6
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # My handwriting
+    assert panel.counts_label.text() == "6 samples, all of the digit 1"
+    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel.result.isVisible, timeout=120_000)
+    assert panel.result.rows()[0][1:] == ("0%", "100%")  # its held-out 1 misread, then read
+    qtbot.waitUntil(lambda: draw.model_path == str(library / "digits-yours.pt"), timeout=30_000)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the Draw tab
+    draw_flagged_one(window, qtbot, read_as="1")  # the unseen flagged 1, read right now
+    draw_digit(draw.canvas, "7")
+    qtbot.waitUntil(lambda: shown_label(window) == "7", timeout=10_000)  # and a 7 is a 7
+    assert panel.shutdown()
