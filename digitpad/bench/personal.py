@@ -51,6 +51,19 @@ def check_mnist(data_dir: Path) -> None:
                         "folder with mnist/ in it.")
 
 
+def check_digit_model(predictor: Any, path: Path) -> None:
+    """DigitpadError, one line, before anything is drawn, unless the model reads the ten digits
+    from drawings (what the fine-tune starts from)."""
+    from digitpad.bench.digit_strokes import DIGITS
+    from digitpad.core.errors import DigitpadError
+    from digitpad.core.safe_text import printable
+
+    if predictor.class_names != list(DIGITS) or predictor.meta["preprocess"].get(
+            "mode") != "digit":
+        raise DigitpadError(f"{printable(path.name)} is not a model of the ten digits (0 … 9) "
+                            "prepared as drawings are; bench personal fine-tunes a digit model.")
+
+
 def draw(canvas: Any, cases: list[WriterCase]) -> list[np.ndarray]:
     """Each case drawn on the canvas with mouse events: what the canvas holds then."""
     images = []
@@ -216,6 +229,7 @@ def bench_personal(model: str | None, writers: int | None, per_digit: int, unsee
     check_mnist(folder)
     base_path = resolve_model(model)
     base = Predictor.from_file(base_path)
+    check_digit_model(base, base_path)
     canvas = make_canvas()
     try:
         rows = [bench_writer(writer, base, base_path, canvas, per_digit, unseen, seed, folder,

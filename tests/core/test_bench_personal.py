@@ -185,6 +185,17 @@ def test_bad_settings_are_one_line_before_anything_is_drawn(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"digitpad: error: MNIST was not found in {tmp_path} ")
     assert "pass --data-dir" in err and err.count("\n") == 1
+    fashion = PROJECT_ROOT / "resources" / "models" / "fashion.pt"
+    mnist = tmp_path / "mnist"  # MNIST's four files as far as the early check looks
+    mnist.mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (mnist / name).write_bytes(b"")
+    assert main(["bench", "personal", "--model", str(fashion), "--data-dir",
+                 str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        "digitpad: error: fashion.pt is not a model of the ten digits (0 … 9) prepared as "
+        "drawings are; bench personal fine-tunes a digit model.\n")
 
 
 @pytest.mark.slow
