@@ -16,6 +16,7 @@ from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
 from digitpad.gui.draw.not_digit_menu import NotDigitMenu
 from digitpad.gui.handwriting.handwriting_tab import HandwritingTab
+from digitpad.gui.handwriting.wiring import connect_handwriting
 from digitpad.gui.settings_store import (
     forget,
     notice,
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.train_tab.modelKept.connect(lambda _path: self.draw_tab.refresh_models())
         # the model in use, so that a run far worse than it is not put on the Draw tab unasked
         self.service.modelLoaded.connect(self.train_tab.set_model_in_use)
+        self.finetune = connect_handwriting(self)  # its Fine-tune panel and Teach it
         self.train_tab.gallery.imageActivated.connect(self._open_mistake)
         self._build_menus()
         self._restore_settings()
@@ -277,6 +279,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop training and the prediction thread and wait for them (safe to call twice)."""
         self.train_tab.shutdown(SAVE_WAIT_MS)
+        self.finetune.shutdown()
         self.service.shutdown()
         QThreadPool.globalInstance().waitForDone(10_000)  # background jobs (BackgroundCall)
         # model loads and listings get a moment to end (say, a torch import under way); one

@@ -51,10 +51,15 @@ SHORTCUTS = [
     ("Delete or Esc", "Clear the canvas"),
     ("E", "Eraser on / off"),
     ("[ and ]", "Smaller / larger brush"),
+    ("T", "Teach it: say which digit you drew (kept in your handwriting)"),
     ("Ctrl+Shift+O", "Use a model file from anywhere"),
     ("F5", "Reload the model list"),
+    ("My handwriting tab", ""),
+    ("Enter / Esc", "Keep this drawing / skip this prompt"),
+    ("Ctrl+Z", "Undo a stroke (on an empty canvas: the last drawing kept)"),
+    ("0 … 9 / Delete", "Move / delete the selected samples"),
     ("Anywhere", ""),
-    ("Ctrl+1 / Ctrl+2", "Draw tab / Train tab"),
+    ("Ctrl+1 / 2 / 3", "Draw tab / Train tab / My handwriting tab"),
     ("Ctrl+Q", "Quit"),
 ]
 

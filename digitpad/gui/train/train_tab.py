@@ -49,6 +49,7 @@ class TrainTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run = TrainingWorker(self)
+        self.waits_for: Callable[[], str] = lambda: ""  # why Start must wait ("" when it need not)
         # a fixed room of two lines at the top, kept when empty: a message appearing neither
         # moves a control (a banner once pushed the buttons down under the mouse, so a click
         # meant for Pause hit Save as) nor covers one (a floating one hid the progress bar)
@@ -120,6 +121,9 @@ class TrainTab(QWidget):
               again: Callable[[], None] | None = None) -> None:
         """Start a run of `config` saved as `save_name`; `resume_from` (a model file) continues
         it (continue_training.py), `again` then retrying it once a data folder is chosen."""
+        if reason := self.waits_for():  # another run (a fine-tune) holds the training cores
+            self.messages.show_message(reason, error=True)
+            return
         self._again = again or self.start
         self.messages.clear()
         for widget in (self.loss_chart, self.accuracy_chart):
