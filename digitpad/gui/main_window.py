@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
                          "Switch between pen and eraser"),
             self._action(edit, "S&maller Brush", canvas.smaller_brush, "["),
             self._action(edit, "&Larger Brush", canvas.larger_brush, "]"),
+            # a window action like E's: a button's own shortcut lost the key to a focused picker
+            self._action(edit, "&Teach It: This Is a…", self.draw_tab.correction.ask, "T",
+                         "Say which digit you drew: it joins your handwriting samples"),
         ]
         # never unseen on the Train tab: single keys, and Ctrl+Z / Ctrl+V on the hidden canvas
         follow = only_on_tab(draw_only, self.tabs, self.draw_tab, {

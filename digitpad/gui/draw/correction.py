@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -102,9 +102,8 @@ class Correction(QWidget):
         self.tab, self.store = tab, store
         self.button = QPushButton(BUTTON_TEXT, self)
         self.button.setToolTip(TIP)
-        # a window shortcut of a button: it acts only while the button is shown and enabled,
-        # so only on the Draw tab and only with a drawing to label
-        self.button.setShortcut(QKeySequence(SHORTCUT))
+        # T is Edit ▸ Teach It's (main_window.py), a Draw-tab action like E: a shortcut of the
+        # button itself never reached it while another widget (the model picker) had the focus
         self.button.clicked.connect(self.ask)
         self.popup = DigitPopup(self)
         self.popup.picked.connect(self.keep_as)

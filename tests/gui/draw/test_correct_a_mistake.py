@@ -18,7 +18,6 @@ from digitpad.bench.mouse_drawn import draw_case
 from digitpad.bench.writers import WRITERS
 from digitpad.core.personal.samples import SampleStore
 from digitpad.gui.draw.correction import BUTTON_TEXT
-from digitpad.gui.handwriting.finetune_panel import FineTunePanel
 from tests.gui.helpers import draw_digit, shown_label
 
 # a continental 1 with a long flag (bench personal's writer), drawn with the mouse as that
@@ -149,12 +148,10 @@ def test_a_folder_that_cannot_be_written_says_so_and_loses_nothing(draw, window,
 def test_ones_corrected_and_fine_tuned_on_are_then_read_as_ones(draw, window, hw_dir, library,
                                                                  shared_data, qtbot):
     """The issue's story: correct a few misread 1s, press Fine-tune, and the Draw tab reads the
-    next one right. The panel is put in the window here as the window puts it."""
-    panel = FineTunePanel(window.train_tab.run, lambda: window.draw_tab.model_path,
-                          lambda: str(shared_data), window.handwriting_tab.store)
+    next one right, all through the window as it is wired (gui/handwriting/wiring.py)."""
+    panel = window.finetune
     panel.threads = 1  # the machine's two cores are shared
-    panel.modelSaved.connect(lambda path: window.draw_tab.refresh_models(select=path))
-    window.handwriting_tab.set_finetune_panel(panel)
+    window.train_tab.form.data_dir.setText(str(shared_data))  # where MNIST is, as a person sets it
     for case in [c for c in WRITERS[0].cases(6, "train") if c.digit == "1"]:  # other drawings
         draw_case(draw.canvas, case)
         qtbot.waitUntil(draw.correction.button.isEnabled, timeout=2_000)
