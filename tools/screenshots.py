@@ -5,7 +5,9 @@
 It opens the app as a person would, trains a small digitnet from the Train tab (docs/train-tab.png),
 then draws a 3 on the Draw tab with real mouse events and shows the new model's guess
 (docs/draw-tab.png), then switches back to the bundled digits model and draws a W, which it
-declines (docs/not-a-digit.png: "That doesn't look like a digit", the best guess, greyed bars).
+declines (docs/not-a-digit.png: "That doesn't look like a digit", the best guess, greyed bars),
+then on the My handwriting tab draws a simulated writer's 50 digits in the guided session (their
+1s have a long flag) and fine-tunes on them (docs/my-handwriting.png: samples, before/after).
 The pictures are grabbed from the X screen, so they show exactly what the window looks like.
 `--sizes DIR` also shoots both tabs at the window's minimum size and at 1920x1080 into DIR
 (run with a 1920x1080 screen) to check the layout at both ends.
@@ -14,7 +16,9 @@ The pictures are grabbed from the X screen, so they show exactly what the window
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -24,6 +28,8 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from digitpad.bench.mouse_drawn import draw_case  # noqa: E402
+from digitpad.bench.writers import WRITERS  # noqa: E402
 from digitpad.core.not_digit_strokes import TEMPLATES as NOT_DIGIT_TEMPLATES  # noqa: E402
 from digitpad.gui.draw.decline_view import DECLINED  # noqa: E402
 from digitpad.gui.main_window import MainWindow  # noqa: E402
@@ -94,12 +100,31 @@ def shoot_sizes(window: MainWindow, folder: Path) -> None:
             shoot(window, folder / f"{tab_name}-{name}.png")
 
 
+def fine_tune_on_a_writer(window: MainWindow, data_dir: str) -> None:
+    """The guided session with a writer's 50 drawings (real mouse events), then Fine-tune."""
+    window.tabs.setCurrentWidget(window.handwriting_tab)
+    window.train_tab.form.data_dir.setText(data_dir)
+    collect, panel = window.handwriting_tab.collect, window.finetune
+    cases: dict[str, list] = {}
+    for case in WRITERS[0].cases(5, "train"):
+        cases.setdefault(case.digit, []).append(case)
+    collect.start_button.click()
+    for _ in range(50):
+        draw_case(collect.canvas, cases[collect.prompt.text().removeprefix("Draw a ")].pop())
+        collect.accept()
+    wait_for(panel.button.isEnabled, 10_000)
+    panel.button.click()
+    wait_for(panel.result.isVisible, 300_000)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--sizes", help="also shoot both tabs at the minimum size and 1920x1080")
     args = parser.parse_args()
+    # the writer's samples go to a folder of their own, never the person's handwriting
+    os.environ.setdefault("DIGITPAD_HANDWRITING_DIR", tempfile.mkdtemp(prefix="digitpad-hw-"))
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     app = QApplication(sys.argv)
@@ -134,6 +159,8 @@ def main() -> int:
     use_bundled_digits(window)
     draw_w(window)
     shoot(window, out / "not-a-digit.png")
+    fine_tune_on_a_writer(window, args.data_dir)
+    shoot(window, out / "my-handwriting.png")
     if args.sizes:
         shoot_sizes(window, Path(args.sizes))
     window.close()
