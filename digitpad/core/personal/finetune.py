@@ -17,10 +17,12 @@ their score a selected one, not a measured one.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -35,7 +37,7 @@ from digitpad.core.errors import DigitpadError
 from digitpad.core.evaluation import normalise
 from digitpad.core.model_library import resolve_model
 from digitpad.core.models.registry import get_spec
-from digitpad.core.personal.fine_tune_scores import Scorer, fine_tuned_meta
+from digitpad.core.personal.fine_tune_scores import Scorer, fine_tuned_meta, recorded_mnist_score
 from digitpad.core.personal.finetune_config import (  # default_out: re-exported
     FineTuneConfig,
     default_out,  # noqa: F401
@@ -79,15 +81,14 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
     mnist = load_dataset("mnist", data_dir=config.data_dir, val_split=0.0, seed=config.seed)
     model.to(device)
     scorer = Scorer(model, meta, mnist.test, held, device)
-    yield Notice("Scoring the model before fine-tuning…")
-    before = scorer.scores()
+    recorded = recorded_mnist_score(meta, len(mnist.test))
+    if recorded is None:
+        yield Notice("Scoring the model on MNIST before fine-tuning…")
+    before = scorer.scores(recorded)
     not_digits = None
     if reject is not None:
-        from digitpad.core.not_digits import generate  # Pillow drawing: only when needed
-
         yield Notice("Drawing non-digits so that it keeps declining them…")
-        drawn = generate(NOT_DIGITS_REPLAYED, config.seed, data_dir=config.data_dir)
-        not_digits = torch.from_numpy(drawn.images).unsqueeze(1).to(device)
+        not_digits = torch.from_numpy(_not_digits(config.seed, config.data_dir).copy()).to(device)
 
     steps_per_chunk = math.ceil(config.steps / config.chunks)
     chunks = math.ceil(config.steps / steps_per_chunk)
@@ -129,6 +130,7 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
         "personal_held_out": len(held), "personal_trained": len(learn),
         "personal_held_out_share": config.held_out,
         "mnist_before": before.mnist, "mnist_after": after.mnist,
+        "mnist_before_recorded": recorded is not None,
         "train_seconds": loop.seconds, "steps": loop.done,
     }
     message = (f"Fine-tuned on {len(learn)} of your samples in {loop.seconds:.1f} s: "
@@ -138,6 +140,17 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
     new_meta = fine_tuned_meta(meta, base_path, config, metrics, after, len(samples))
     yield Finished("completed", message, chunks, dict(new_meta["metrics"]),
                    time.perf_counter() - started, model.cpu().eval(), new_meta)
+
+
+@functools.lru_cache(maxsize=2)
+def _not_digits(seed: int, data_dir: str | None) -> np.ndarray:
+    """NOT_DIGITS_REPLAYED generated non-digits, uint8 (n, 1, 28, 28), drawn once a process
+    (a second fine-tune in the app, or the benchmark's next writer, saves the second or two)."""
+    from digitpad.core.not_digits import generate  # Pillow drawing: only when needed
+
+    images = generate(NOT_DIGITS_REPLAYED, seed, data_dir=data_dir).images[:, None]
+    images.setflags(write=False)
+    return images
 
 
 class _Loop:

@@ -19,6 +19,7 @@ class FineTuneReport:
     mnist_after: float
     seconds: float
     share: float = 0.2  # the held-out share of each digit's samples
+    recorded: bool = False  # MNIST before: the figure the base model's file records
 
     @classmethod
     def from_metrics(cls, metrics: dict[str, Any]) -> FineTuneReport:
@@ -26,7 +27,8 @@ class FineTuneReport:
                    int(metrics.get("personal_held_out") or 0),
                    int(metrics.get("personal_trained") or 0), float(metrics["mnist_before"]),
                    float(metrics["mnist_after"]), float(metrics.get("train_seconds") or 0.0),
-                   float(metrics.get("personal_held_out_share") or 0.0))
+                   float(metrics.get("personal_held_out_share") or 0.0),
+                   bool(metrics.get("mnist_before_recorded")))
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(what, before, after) rows; a held-out row only when samples were held out."""
@@ -43,8 +45,10 @@ class FineTuneReport:
         held = (f"{self.held_out} of your samples ({self.share:.0%} of each digit's) were held "
                 "out and never trained on; " if self.held_out else
                 "No samples were held out, so there is no figure for your own drawings; ")
+        recorded = (" MNIST before is the score the base model's file records (measured on the "
+                    "same 10,000 test digits when it was made)." if self.recorded else "")
         return (f"{held}it learned from the other {self.trained} mixed with MNIST in "
-                f"{self.seconds:.1f} s of training. Declined drawings count as wrong.")
+                f"{self.seconds:.1f} s of training. Declined drawings count as wrong.{recorded}")
 
     def table(self) -> str:
         """The rows as an aligned text table, then the note."""

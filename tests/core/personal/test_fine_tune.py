@@ -135,3 +135,28 @@ def test_a_model_of_other_classes_is_refused(shared_data: Path, tmp_path: Path,
     with pytest.raises(DigitpadError, match="not a model of the ten digits"):
         list(fine_tune(FineTuneConfig(samples=str(write_samples(tmp_path / "s", 1)),
                                       base=str(other), data_dir=str(shared_data))))
+
+
+def test_the_recorded_mnist_score_is_what_scoring_measures(shared_data: Path,
+                                                          fine_tuned: tuple[list, Path]) -> None:
+    """A fine-tune takes the base's MNIST score from its file instead of scoring it again
+    (seconds): that figure must be the very one scoring gives."""
+    from digitpad.core.checkpoint import load_model
+    from digitpad.core.datasets import load_dataset
+    from digitpad.core.personal.fine_tune_scores import Scorer, recorded_mnist_score
+    from digitpad.core.personal.personal_data import PersonalSet
+
+    model, meta = load_model(BUNDLED)
+    test = load_dataset("mnist", data_dir=shared_data, val_split=0.0).test
+    none = PersonalSet(torch.zeros(0, 1, 28, 28, dtype=torch.uint8), torch.zeros(0).long(), ())
+    measured = Scorer(model, meta, test, none, torch.device("cpu")).scores().mnist
+    assert recorded_mnist_score(meta, len(test)) == measured
+    finished = fine_tuned[0][-1]
+    assert finished.metrics["mnist_before_recorded"] is True
+    assert finished.metrics["mnist_before"] == measured
+    assert recorded_mnist_score(finished.meta, 10_000) == finished.metrics["mnist_after"]
+    # a model trained on part of the test set, or scored on another, records no such figure
+    limited = dict(meta, config=dict(meta["config"], limit=1000))
+    assert recorded_mnist_score(limited, 10_000) is None
+    assert recorded_mnist_score(meta, 9_000) is None
+    assert recorded_mnist_score(dict(meta, dataset="fashion-mnist"), 10_000) is None
