@@ -134,6 +134,10 @@ def _add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--limit", type=positive_int, default=8000, help="training images used")
     b.add_argument("--timeout", type=positive_float, default=300,
                    help="stop the GUI run after this many seconds")
+    b.add_argument("--finetune", action="store_true",
+                   help="instead, the same probe while the My handwriting tab fine-tunes on 50 "
+                   "digits a simulated writer drew (temporary folders; --data-dir and --timeout "
+                   "apply)")
     b.add_argument("--json", action="store_true")
 
     b = bench.add_parser("train", help="seconds to a test accuracy: digitpad vs PyTorch's recipe",

@@ -14,6 +14,11 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     """(module with format_rows, table title, result) of the benchmark `args` names."""
     from digitpad.core.paths import data_dir
 
+    if args.bench == "gui" and args.finetune:
+        from digitpad.bench.gui_finetune import bench_gui_finetune
+
+        return "digitpad.bench.gui_finetune", "GUI while fine-tuning", bench_gui_finetune(
+            str(data_dir(args.data_dir)), args.timeout)
     if args.bench == "gui":
         from digitpad.bench.gui_smoothness import bench_gui
 

@@ -12,18 +12,11 @@ classes checks that what the Train tab draws per epoch (confusion matrix, mistak
 from __future__ import annotations
 
 import os
-import time
 from typing import Any
 
 import numpy as np
 
-
-def _percentiles(gaps_ms: list[float]) -> dict[str, float]:
-    if not gaps_ms:
-        return {"p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
-    values = np.asarray(gaps_ms)
-    return {"p50_ms": float(np.percentile(values, 50)), "p99_ms": float(np.percentile(values, 99)),
-            "max_ms": float(values.max()), "ticks": len(gaps_ms)}
+from digitpad.bench.timer_probe import TimerProbe
 
 
 def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
@@ -47,20 +40,14 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     loop.exec()  # the model list arrives from a background thread
     poll.stop()
     tab.apply_settings(values)
-    gaps: list[float] = []
-    state: dict[str, Any] = {"last": None, "measuring": False, "rates": [], "done": False}
-
-    def tick() -> None:
-        now = time.perf_counter()
-        if state["measuring"] and state["last"] is not None:
-            gaps.append(1000 * (now - state["last"]))
-        state["last"] = now
+    probe = TimerProbe()
+    state: dict[str, Any] = {"rates": [], "done": False}
 
     def record(r: object) -> None:
         from digitpad.core.records import EpochEnd, Finished, Steps
 
         if isinstance(r, Steps):
-            state["measuring"] = True  # from the first batch on: data loading is not training
+            probe.measuring = True  # from the first batch on: data loading is not training
             if r.latest.step == r.latest.steps_per_epoch:
                 state["rates"].append(r.latest.images_per_s)
         elif isinstance(r, EpochEnd):
@@ -69,12 +56,9 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
             state["result"] = r
 
     def ended() -> None:
-        state["measuring"] = False
+        probe.measuring = False
         state["done"] = True
 
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.timeout.connect(tick)
     probe.start()
     tab.run.record.connect(record)
     tab.run.ended.connect(ended)
@@ -85,7 +69,7 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     probe.stop()
     window.close()
     rates = state["rates"] or [float("nan")]
-    return {"gaps": _percentiles(gaps), "images_per_s": float(np.mean(rates)),
+    return {"gaps": probe.percentiles(), "images_per_s": float(np.mean(rates)),
             "result": state.get("result")}
 
 
