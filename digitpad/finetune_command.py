@@ -44,7 +44,7 @@ def add_finetune_arguments(p: argparse.ArgumentParser) -> None:
                    "$DIGITPAD_DATA_DIR, else the per-user data folder)")
     p.add_argument("--held-out", type=held_out_share, default=0.2,
                    help="share of each digit's samples kept out to measure it (default 0.2)")
-    p.add_argument("--steps", type=positive_int, default=150, help="training steps (default 150)")
+    p.add_argument("--steps", type=positive_int, default=100, help="training steps (default 100)")
     p.add_argument("--threads", type=positive_int, help="torch threads (default: torch's)")
     p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object")

@@ -18,9 +18,9 @@ class FineTuneConfig:
     base: str = "digits"  # a model name or file (core.model_library.resolve_model)
     data_dir: str | None = None  # where MNIST is (replay and the before/after test)
     held_out: float = 0.2  # share of each digit's samples kept out for the report
-    steps: int = 150
+    steps: int = 100
     batch_size: int = 64
-    personal_share: float = 0.5  # of each batch's digits: the rest is MNIST replay
+    personal_share: float = 0.2  # of each batch's digits: the rest is MNIST replay
     lr: float = 1e-3
     chunks: int = 5  # progress reports ("epochs" on the charts) over the run
     seed: int = 0
