@@ -35,3 +35,11 @@ def describe_device(device: torch.device) -> str:
     if device.type == "mps":
         return "Apple Metal (MPS)"
     return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def start_on(name: str, threads: int | None) -> tuple[torch.device, str | None]:
+    """A run's start (training.train, personal.finetune.fine_tune): `threads` intra-op threads
+    when given, and the device for `name` with resolve_device's fallback notice."""
+    if threads:
+        torch.set_num_threads(threads)
+    return resolve_device(name)

@@ -19,7 +19,7 @@ from digitpad.core.calibration import calibrate
 from digitpad.core.config import TrainConfig
 from digitpad.core.control import TrainControl
 from digitpad.core.datasets import Dataset, load_dataset
-from digitpad.core.devices import resolve_device
+from digitpad.core.devices import start_on
 from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.models.registry import get_spec
 from digitpad.core.not_digit_training import (
@@ -74,9 +74,7 @@ def train(
     config = config.resolved()
     control = control or TrainControl()
     started = time.perf_counter()
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    device, fallback = resolve_device(config.device)
+    device, fallback = start_on(config.device, config.threads)
     if fallback:
         yield Notice(fallback)
     if dataset is None:

@@ -96,6 +96,18 @@ def test_package_data_covers_every_shipped_resource():
     assert not missing
 
 
+def test_every_package_folder_is_in_the_wheel():
+    """A new package folder (digitpad/core/personal/) not listed in pyproject's packages would be
+    missing from the installed app: its first import would fail there, not in a checkout."""
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads TOML")
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PROJECT_ROOT).parts)
+             for p in (PROJECT_ROOT / "digitpad").rglob("*.py")
+             if "__pycache__" not in p.parts}
+    assert found - listed == set()
+
+
 def test_bundle_spec_and_scripts_reference_files_that_exist():
     """The bundle build is too slow for CI; this keeps its spec and scripts from rotting."""
     packaging = PROJECT_ROOT / "packaging"

@@ -35,7 +35,7 @@ from digitpad.core.checkpoint import load_model
 from digitpad.core.control import TrainControl
 from digitpad.core.datasets import load_dataset
 from digitpad.core.decline import reject_index
-from digitpad.core.devices import resolve_device
+from digitpad.core.devices import start_on
 from digitpad.core.errors import DigitpadError
 from digitpad.core.evaluation import normalise
 from digitpad.core.model_library import resolve_model
@@ -62,9 +62,7 @@ def fine_tune(config: FineTuneConfig, control: TrainControl | None = None) -> It
     config.check()
     control = control or TrainControl()
     started = time.perf_counter()
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    device, fallback = resolve_device(config.device)
+    device, fallback = start_on(config.device, config.threads)
     if fallback:
         yield Notice(fallback)
     base_path = resolve_model(config.base)

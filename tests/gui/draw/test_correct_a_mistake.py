@@ -26,11 +26,10 @@ FLAGGED_ONE = [case for case in WRITERS[0].cases(5, "unseen") if case.digit == "
 
 
 @pytest.fixture
-def hw_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The handwriting folder (DIGITPAD_HANDWRITING_DIR), not made yet as on a first run."""
-    folder = tmp_path / "handwriting"
-    monkeypatch.setenv("DIGITPAD_HANDWRITING_DIR", str(folder))
-    return folder
+def hw_dir(isolated_handwriting: Path) -> Path:
+    """The handwriting folder (DIGITPAD_HANDWRITING_DIR, tests/conftest.py's), not made yet as
+    on a first run."""
+    return isolated_handwriting
 
 
 @pytest.fixture

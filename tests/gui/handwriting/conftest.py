@@ -13,11 +13,10 @@ from tests.gui.helpers import stroke
 
 
 @pytest.fixture
-def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """DIGITPAD_HANDWRITING_DIR, a fresh folder (not made yet, as on a first run)."""
-    folder = tmp_path / "handwriting"
-    monkeypatch.setenv("DIGITPAD_HANDWRITING_DIR", str(folder))
-    return folder
+def store_dir(isolated_handwriting: Path) -> Path:
+    """DIGITPAD_HANDWRITING_DIR, a fresh folder (not made yet, as on a first run): the one every
+    test gets (tests/conftest.py)."""
+    return isolated_handwriting
 
 
 @pytest.fixture
