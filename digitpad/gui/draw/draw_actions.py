@@ -59,7 +59,7 @@ SHORTCUTS = [
     ("Ctrl+Z", "Undo a stroke (on an empty canvas: the last drawing kept)"),
     ("0 … 9 / Delete", "Move / delete the selected samples"),
     ("Anywhere", ""),
-    ("Ctrl+1 / 2 / 3", "Draw tab / Train tab / My handwriting tab"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Draw / Train / My handwriting tab"),
     ("Ctrl+Q", "Quit"),
 ]
 
