@@ -17,7 +17,7 @@ from digitpad.core.checkpoint import load_model
 from digitpad.core.checkpoint_archive import short
 from digitpad.core.decline import DeclineRule, answer, reject_index, rule_from_meta
 from digitpad.core.errors import CheckpointError
-from digitpad.core.preprocess import preprocess
+from digitpad.core.preprocess import Preprocessed, preprocess
 from digitpad.core.safe_text import printable
 
 
@@ -127,8 +127,9 @@ class Predictor:
         else:
             self.rule = self.own_rule
 
-    def predict(self, image: np.ndarray | Image.Image) -> Prediction:
-        """Preprocess as the model was trained and return class probabilities (or no ink)."""
+    def prepare(self, image: np.ndarray | Image.Image) -> tuple[torch.Tensor, Preprocessed] | None:
+        """The model's input for `image`: a normalised (1, C, H, W) tensor and the preprocessed
+        picture it came from (what the model sees, and where it came from); None for no ink."""
         prep = preprocess(  # values checked on load (core.model_meta)
             image,
             self._prep["mode"],
@@ -137,10 +138,27 @@ class Predictor:
             dark_background=self._prep.get("dark_background", False),
         )
         if prep is None:
+            return None
+        return ((torch.from_numpy(prep.pixels) - self._mean) / self._std).unsqueeze(0), prep
+
+    def output_index(self, class_name: str) -> int:
+        """The model output (logit) index of a class name (the "not a digit" output, if the
+        model has one, sits after the real classes); ValueError for an unknown name."""
+        return list(self.meta["class_names"]).index(class_name)
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while the model runs: take it to run the model yourself (e.g. attribution)."""
+        return self._lock
+
+    def predict(self, image: np.ndarray | Image.Image) -> Prediction:
+        """Preprocess as the model was trained and return class probabilities (or no ink)."""
+        prepared = self.prepare(image)
+        if prepared is None:
             return Prediction(self.class_names)
-        x = (torch.from_numpy(prep.pixels) - self._mean) / self._std
+        x, prep = prepared
         with self._lock, torch.inference_mode():
-            outputs = self.model(x.unsqueeze(0)).float()
+            outputs = self.model(x).float()
             rule = self.rule
             answers = answer(outputs, self.temperature, self._reject, rule)
         probs = answers.probs[0].tolist()

@@ -60,6 +60,19 @@ class LoadedModel:
 
 
 @dataclass(frozen=True)
+class ExplainWanted:
+    """Which explanations the GUI is showing (set_explain); nothing by default."""
+
+    attribution: bool = False
+    runner_up: bool = False
+    layers: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.attribution or self.layers
+
+
+@dataclass(frozen=True)
 class _LoadResult:
     path: str
     predictor: Predictor | None = None
@@ -108,6 +121,9 @@ class PredictionService(QObject):
     modelFailed = Signal(str, str, str)
     predicted = Signal(int, object)  # request number, core.predictor.Prediction (no_ink: blank)
     predictionFailed = Signal(int, str)  # request number, message
+    # request number, core.explain.records.Explanation: after `predicted`, for requests made
+    # with explain=True while set_explain() asks for something, unless a newer request waits
+    explained = Signal(int, object)
     modelsListed = Signal(list)  # core.model_library.ModelEntry, one per model the app knows
     listingFailed = Signal(str)  # message (the list shown stays)
 
@@ -115,7 +131,8 @@ class PredictionService(QObject):
         super().__init__(parent)
         # shared with the prediction thread, under _wake: the newest request and the model
         self._wake = threading.Condition()
-        self._request: tuple[int, np.ndarray] | None = None
+        self._request: tuple[int, np.ndarray, bool] | None = None  # number, image, explain
+        self._explain = ExplainWanted()
         self._predictor: Predictor | None = None
         self._decline: tuple[bool, float | None] = (True, None)  # Predictor.set_decline's args
         self._closed = False
@@ -135,13 +152,15 @@ class PredictionService(QObject):
                     self._wake.wait()
                 if self._closed:
                     return
-                (number, image), self._request = self._request, None
-                predictor, decline = self._predictor, self._decline
+                (number, image, explain), self._request = self._request, None
+                predictor, decline, wanted = self._predictor, self._decline, self._explain
             if predictor is not None:
-                self._predict(predictor, number, image, decline)
+                prediction = self._predict(predictor, number, image, decline)
+                if explain and wanted.anything and prediction is not None:
+                    self._explain_it(predictor, number, image, prediction, wanted)
 
     def _predict(self, predictor: Predictor, number: int, image: np.ndarray,
-                 decline: tuple[bool, float | None]) -> None:
+                 decline: tuple[bool, float | None]) -> Prediction | None:
         try:
             try:
                 predictor.set_decline(*decline)  # cheap: it only picks the rule predict applies
@@ -150,18 +169,51 @@ class PredictionService(QObject):
                 name = getattr(predictor.path, "name", "The model")
                 self.predictionFailed.emit(number, f"{name} could not recognise the drawing "
                                                    f"({type(exc).__name__}: {exc}).")
-                return
+                return None
             self.predicted.emit(number, prediction)
+            return prediction
         except RuntimeError:
-            pass  # the service was deleted meanwhile (the window closed): nobody to tell
+            return None  # the service was deleted meanwhile (the window closed): nobody to tell
 
-    def request_prediction(self, image: np.ndarray) -> int:
-        """Queue `image` (replacing any not yet started); returns its request number."""
+    def _explain_it(self, predictor: Predictor, number: int, image: np.ndarray,
+                    prediction: Prediction, wanted: ExplainWanted) -> None:
+        """Explain the prediction just shown, unless a newer drawing is already waiting (the
+        bars come first; an explanation of a drawing that has changed is worth nothing)."""
+        with self._wake:
+            if self._request is not None or self._closed:
+                return
+        try:
+            from digitpad.core.explain.explain import explain
+
+            explanation = explain(predictor, image, prediction, attribution=wanted.attribution,
+                                  runner_up=wanted.runner_up, layers=wanted.layers)
+        except Exception:  # noqa: BLE001 - the bars are shown; an explanation is a bonus
+            explanation = None
+        try:
+            if explanation is not None:
+                self.explained.emit(number, explanation)
+        except RuntimeError:
+            pass  # the window closed meanwhile
+    def request_prediction(self, image: np.ndarray, explain: bool = False) -> int:
+        """Queue `image` (replacing any not yet started); returns its request number. With
+        `explain`, what set_explain() asks for follows as `explained` (pass it for a finished
+        drawing, not for every mouse move: explaining takes longer than predicting)."""
         with self._wake:
             self._requests += 1
-            self._request = (self._requests, image)
+            self._request = (self._requests, image, explain)
             self._wake.notify()
         return self._requests
+
+    def set_explain(self, attribution: bool | None = None, runner_up: bool | None = None,
+                    layers: bool | None = None) -> None:
+        """What `explained` carries from now on (None leaves a part as it is): the attribution
+        for the best guess, also for the runner-up, and the layers' activations."""
+        with self._wake:
+            old = self._explain
+            self._explain = ExplainWanted(
+                old.attribution if attribution is None else attribution,
+                old.runner_up if runner_up is None else runner_up,
+                old.layers if layers is None else layers)
 
     def set_decline(self, enabled: bool = True, below: float | None = None) -> None:
         """When predictions from now on decline an image (Predictor.set_decline): never, below a
