@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from digitpad.core.explain.placement import Placement
 from digitpad.core.image_arrays import as_float, composite, luminance
 from digitpad.core.paper_brightness import paper_brightness
 
@@ -27,6 +28,7 @@ class Preprocessed:
 
     pixels: np.ndarray  # float32 (C, H, W) in [0, 1], not mean/std-normalised
     view: np.ndarray  # uint8 (H, W) or (H, W, 3): the same pixels as an image
+    placement: Placement | None = None  # where the pixels came from in the source image
 
 
 def preprocess(
@@ -57,11 +59,13 @@ def preprocess(
         out = None if rgb is None else _plain(rgb, size, dark_background)
     if out is None:
         return None
+    out, placement = out
     if out.ndim == 2 and channels == 3:
         out = np.repeat(out[:, :, None], 3, axis=2)
     pixels = out[None] if out.ndim == 2 else out.transpose(2, 0, 1)
     pixels = np.ascontiguousarray(pixels, dtype=np.float32)
-    return Preprocessed(pixels=pixels, view=np.rint(out * 255).astype(np.uint8))
+    return Preprocessed(pixels=pixels, view=np.rint(out * 255).astype(np.uint8),
+                        placement=placement)
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -104,7 +108,7 @@ def _fit(h: int, w: int, longest: int) -> tuple[int, int]:
 # --- digit mode -----------------------------------------------------------------------------
 
 
-def _digit(gray: np.ndarray) -> np.ndarray | None:
+def _digit(gray: np.ndarray) -> tuple[np.ndarray, Placement] | None:
     """The MNIST procedure: bright ink on black, longer side 20 px, centre of mass centred."""
     ink = _ink(gray)
     if ink is None:
@@ -126,7 +130,10 @@ def _digit(gray: np.ndarray) -> np.ndarray | None:
     # Clamped so that no ink is ever pushed out of the field.
     oy = min(max(centre - cy, 0.0), DIGIT_FIELD - h)
     ox = min(max(centre - cx, 0.0), DIGIT_FIELD - w)
-    return _place(glyph, oy, ox)
+    rows, cols = box
+    placement = Placement(*gray.shape, int(rows.start), int(cols.start), int(rows.stop),
+                          int(cols.stop), h, w, float(oy), float(ox), DIGIT_FIELD)
+    return _place(glyph, oy, ox), placement
 
 
 def _glyph_side(crop: np.ndarray, side: int) -> int:
@@ -190,7 +197,8 @@ def _place(glyph: np.ndarray, oy: float, ox: float) -> np.ndarray:
 # --- plain mode -----------------------------------------------------------------------------
 
 
-def _plain(x: np.ndarray, size: int, dark_background: bool) -> np.ndarray | None:
+def _plain(x: np.ndarray, size: int, dark_background: bool
+           ) -> tuple[np.ndarray, Placement] | None:
     """Fit content on black (dark_background), or the Resize + CenterCrop photo recipe."""
     spread = x.max(axis=(0, 1)) - x.min(axis=(0, 1))
     if float(np.max(spread)) < UNIFORM:
@@ -204,10 +212,11 @@ def _plain(x: np.ndarray, size: int, dark_background: bool) -> np.ndarray | None
         nh, nw = max(size, int(size * h / w)), size
     resized = _resize(x, nw, nh, Image.Resampling.BILINEAR)
     top, left = int(round((nh - size) / 2)), int(round((nw - size) / 2))
-    return resized[top : top + size, left : left + size]
+    placement = Placement(h, w, 0, 0, h, w, nh, nw, float(-top), float(-left), size)
+    return resized[top : top + size, left : left + size], placement
 
 
-def _fit_on_black(x: np.ndarray, size: int) -> np.ndarray | None:
+def _fit_on_black(x: np.ndarray, size: int) -> tuple[np.ndarray, Placement] | None:
     """Make the background dark, crop to the content and fit it centred in a black square."""
     lum = luminance(x)
     bg = float(np.median(_ring(lum)))
@@ -223,4 +232,7 @@ def _fit_on_black(x: np.ndarray, size: int) -> np.ndarray | None:
     field = np.zeros((size, size, *x.shape[2:]), dtype=np.float32)
     top, left = (size - h) // 2, (size - w) // 2
     field[top : top + h, left : left + w] = _resize(crop, w, h, Image.Resampling.BILINEAR)
-    return field
+    rows, cols = box
+    placement = Placement(*x.shape[:2], int(rows.start), int(cols.start), int(rows.stop),
+                          int(cols.stop), h, w, float(top), float(left), size)
+    return field, placement
