@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()  # when the Draw tab says "That doesn't look like a digit"
         self.not_digit = NotDigitMenu(view, self.service, self.draw_tab.request_prediction,
                                       self.settings, self)
+        view.addSeparator()  # H: the Draw tab's heat map (draw/why_overlay.py), a single key
+        view.addAction(self.draw_tab.why.action)
+        only_on_tab([self.draw_tab.why.action], self.tabs, self.draw_tab)
         model = bar.addMenu("&Model")
         self._action(model, "&Open Model File…", self._open_model_file, "Ctrl+Shift+O",
                      "Use a digitpad model file (.pt) from anywhere")

@@ -91,6 +91,11 @@ class DrawingCanvas(PaperView):
         self._eraser = bool(on)
         self._update_outline()
 
+    @property
+    def stroke_under_way(self) -> bool:
+        """True between a stroke's press and its release (its `changed` are not the last)."""
+        return self._last is not None
+
     # --- content and history ----------------------------------------------------------------
     @property
     def can_undo(self) -> bool:

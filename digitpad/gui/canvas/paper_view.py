@@ -1,7 +1,9 @@
 """PaperView: shows the canvas's paper in the largest centred square of the widget.
 
 It paints only what is exposed (the paper, scaled smoothly so HiDPI screens get the full 2×
-detail), a thin frame, a hint while the paper is blank, and the brush outline under the pointer.
+detail), an optional translucent overlay over the paper (the Draw tab's "Why this digit" heat
+map, canvas/heat_image.py), a thin frame, a hint while the paper is blank, and the brush outline
+under the pointer.
 DrawingCanvas builds the editing (strokes, undo, drops) on top of it.
 """
 
@@ -27,6 +29,7 @@ class PaperView(QWidget):
         self._brush, self._eraser = 18, False  # the brush the outline shows (paper units)
         self._hover: QPointF | None = None  # centre of the brush outline (widget px)
         self._hint = HINT_TEXT
+        self._overlay: QImage | None = None  # painted over the paper, scaled to it
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -56,6 +59,18 @@ class PaperView(QWidget):
         if text != self._hint:
             self._hint = text
             self.update()
+
+    def overlay(self) -> QImage | None:
+        """The image painted over the paper (None when there is none)."""
+        return self._overlay
+
+    def set_overlay(self, image: QImage | None) -> None:
+        """Paint `image` (with alpha; stretched over the whole paper) over the drawing, or
+        nothing (None). Premultiplied ARGB32 paints fastest."""
+        if image is None and self._overlay is None:
+            return
+        self._overlay = image
+        self.update()
 
     # --- geometry ---------------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -117,6 +132,10 @@ class PaperView(QWidget):
             source = QRectF((target.left() - shown.left()) * k, (target.top() - shown.top()) * k,
                             target.width() * k, target.height() * k)
             painter.drawImage(target, self._image, source)
+            if self._overlay is not None:
+                o = self._overlay.width() / paper.SIZE
+                painter.drawImage(target, self._overlay, QRectF(
+                    source.left() * o, source.top() * o, source.width() * o, source.height() * o))
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
             painter.drawRect(shown.adjusted(0.5, 0.5, -0.5, -0.5))
             if self.is_blank():

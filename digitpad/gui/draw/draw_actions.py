@@ -52,6 +52,7 @@ SHORTCUTS = [
     ("E", "Eraser on / off"),
     ("[ and ]", "Smaller / larger brush"),
     ("T", "Teach it: say which digit you drew (kept in your handwriting)"),
+    ("H", "Why this digit: a heat map of the strokes that made the answer"),
     ("Ctrl+Shift+O", "Use a model file from anywhere"),
     ("F5", "Reload the model list"),
     ("My handwriting tab", ""),

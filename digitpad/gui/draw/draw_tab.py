@@ -3,7 +3,8 @@
 The drawing's path to the bars: DrawingCanvas.changed → DrawTab.request_prediction →
 PredictionService (prediction thread: core Predictor.predict) → PredictionService.predicted
 (a core `Prediction`) → DrawTab._show_result → ProbabilityBars (greyed, under "That doesn't
-look like a digit", when the model declines the drawing: decline_view).
+look like a digit", when the model declines the drawing: decline_view). A finished drawing is
+asked for with explain=True, for the "Why this digit" overlay (why_overlay.py) and the layers.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from digitpad.gui.draw.model_library_dialog import ModelLibraryDialog
 from digitpad.gui.draw.model_picker import ModelPicker, opened_label
 from digitpad.gui.draw.prediction_label import PredictionLabel
 from digitpad.gui.draw.probability_bars import ProbabilityBars
+from digitpad.gui.draw.why_overlay import WhyThisDigit
 from digitpad.gui.settings_store import remember_folder, start_folder
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.workers.prediction_service import LoadedModel, PredictionService
@@ -67,6 +69,7 @@ class DrawTab(QWidget):
         self.view = ModelInputView(self)
         self.picker = ModelPicker(self)
         self.tools = DrawTools(self.canvas, self)
+        self.why = WhyThisDigit(service, self.canvas, lambda: self.request_prediction(True), self)
         # the tools row's widgets, as the window's actions and tests reach them
         self.brush, self.brush_value, self.eraser = (self.tools.brush, self.tools.brush_value,
                                                      self.tools.eraser)
@@ -80,6 +83,7 @@ class DrawTab(QWidget):
     def _layout(self) -> None:
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
+        left.addLayout(self.why.caption_row())  # what the heat map's colours mean
         left.addWidget(self.tools)
         right = QVBoxLayout()
         model_label = QLabel("M&odel")  # Alt+M is the Model menu
@@ -91,7 +95,7 @@ class DrawTab(QWidget):
         # what is left, its picture of what the model sees at the top, growing up to 8×
         right.addWidget(self.bars, 1)
         self.correction = Correction(self)  # beside it: Teach it: this is a… (correction.py)
-        right.addLayout(self.correction.beside(self.view))
+        right.addLayout(self.why.beside(self.view, self.correction))  # + Why this digit?
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -203,12 +207,16 @@ class DrawTab(QWidget):
         return dialog
 
     # --- prediction ---------------------------------------------------------------------
-    def request_prediction(self) -> int:
-        """Ask for a prediction of the canvas as it is now (blank: clear the bars); returns
-        the request's number (0 when there is no model to ask)."""
+    def request_prediction(self, explain: bool | None = None) -> int:
+        """Ask for a prediction of the canvas as it is now (blank: clear the bars), explained
+        too (`explain`; by default unless a stroke is under way); returns the request's number
+        (0 when there is no model to ask)."""
+        explain = not self.canvas.stroke_under_way if explain is None else explain
         if self.model is None:
+            self.why.requested(0, explain)
             return 0
-        number = self.service.request_prediction(self.canvas.to_array())
+        number = self.service.request_prediction(self.canvas.to_array(), explain=explain)
+        self.why.requested(number, explain)
         if self.canvas.is_blank():
             self._latest_shown = number
             self._show_blank()
