@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from digitpad.core.explain.records import FirstLayer, LayerActivation
+
 
 class Unit(Enum):
     """What a DataProgress counts."""
@@ -52,6 +54,13 @@ class Started:
     epochs: int
     steps_per_epoch: int
     total_steps: int
+    # Watch it learn (core.explain.watch), before the first step: the first layer's images,
+    # and the fixed validation image (uint8, read-only; None without one), its class and its
+    # activations; each EpochEnd then brings the same two for the end of its epoch
+    first_layer: FirstLayer | None = None
+    probe: list[LayerActivation] = field(default_factory=list)
+    probe_image: np.ndarray | None = None
+    probe_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,10 @@ class EpochEnd:
     images_per_s: float
     is_best: bool
     misclassified: list[Misclassified] = field(default_factory=list)  # the most confident few
+    # Watch it learn (core.explain.watch): the first layer's images after this epoch, and the
+    # activations of the run's fixed validation image (Started.probe_image) through the layers
+    first_layer: FirstLayer | None = None
+    probe: list[LayerActivation] = field(default_factory=list)
 
     @property
     def mistakes(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 
 import torch
 
@@ -21,6 +22,7 @@ from digitpad.core.control import TrainControl
 from digitpad.core.datasets import Dataset, load_dataset
 from digitpad.core.devices import start_on
 from digitpad.core.evaluation import evaluate, normalise
+from digitpad.core.explain.watch import Watch
 from digitpad.core.models.registry import get_spec
 from digitpad.core.not_digit_training import (
     batch_preparer,
@@ -94,7 +96,12 @@ def train(
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
     if notice := snapshots.start():
         yield Notice(notice)
-    yield started_record(run)
+    watch = Watch(run)  # the first layer and a fixed image's activations, between epochs
+    look = watch.look(run.model)
+    probe = watch.probe
+    yield replace(started_record(run), first_layer=look.first_layer, probe=look.probe,
+                  probe_image=None if probe is None else probe.image,
+                  probe_label="" if probe is None else probe.label)
 
     reason, message = "completed", ""
     for epoch in range(state.epoch + 1, config.epochs + 1):
@@ -111,7 +118,7 @@ def train(
             # dropped and the best epoch so far is what the run keeps.
             if state.best_state is not None or tally.seen == 0:
                 break
-        record = end_epoch(run, state, epoch, tally)
+        record = end_epoch(run, state, epoch, tally, watch)
         snapshots.take(record)
         yield record
         if tally.stopped:
@@ -187,13 +194,16 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
     return tally
 
 
-def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally) -> EpochEnd:
+def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally,
+              watch: Watch | None = None) -> EpochEnd:
     """Evaluate on the validation split, keep the weights if they are the best so far, step an
-    epoch-wise scheduler; the epoch's record (also kept in state.history)."""
+    epoch-wise scheduler; the epoch's record (also kept in state.history), with what `watch`
+    sees of the model (counted as evaluation time, so the time left includes it)."""
     data = run.dataset
     t0 = time.perf_counter()
     result = evaluate(run.model, data.val, data.mean, data.std, len(data.class_names),
                       device=run.device, keep_mistakes=MISTAKES_KEPT)
+    look = None if watch is None else watch.look(run.model)
     state.eval_time += time.perf_counter() - t0
     state.evaluations += 1
     is_best = result.accuracy > state.best_accuracy
@@ -209,6 +219,7 @@ def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally) -> Epo
         epoch, run.config.epochs, state.global_step, tally.loss_sum / seen, tally.correct / seen,
         result.loss, result.accuracy, result.confusion, time.perf_counter() - run.started, eta,
         tally.images_per_s(), is_best, result.misclassified,
+        None if look is None else look.first_layer, [] if look is None else look.probe,
     )
     state.history.append(record)
     return record
