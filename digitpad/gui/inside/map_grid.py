@@ -123,7 +123,8 @@ class MapGrid(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(MIN_CELL, self.heightForWidth(MIN_CELL) if self._images else 0)
+        # the height follows the width given (heightForWidth), not the narrowest width
+        return QSize(MIN_CELL, MIN_CELL if self._images else 0)
 
     # --- painting ---------------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
