@@ -23,6 +23,8 @@ from digitpad.cli_args import (
     seed,
 )
 from digitpad.core.errors import DigitpadError
+from digitpad.explain_command import HELP as EXPLAIN_HELP
+from digitpad.explain_command import add_explain_arguments
 from digitpad.finetune_command import HELP as FINETUNE_HELP
 from digitpad.finetune_command import add_finetune_arguments
 from digitpad.train_args import TRAIN_HELP, add_train_arguments
@@ -66,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("finetune", help="teach a digit model your handwriting",
                        description=FINETUNE_HELP)
     add_finetune_arguments(p)
+
+    p = sub.add_parser("explain", help="why the model answers what it does, as a heat map",
+                       description=EXPLAIN_HELP)
+    add_explain_arguments(p)
 
     _add_bench_parsers(sub)
     return parser
@@ -219,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 _WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
 # commands with a module of their own; the others are in digitpad/commands.py
 _COMMAND_MODULES = {"predict": "digitpad.predict_command", "eval": "digitpad.eval_command",
-                    "finetune": "digitpad.finetune_command"}
+                    "finetune": "digitpad.finetune_command", "explain": "digitpad.explain_command"}
 
 
 def _main(argv: Sequence[str] | None) -> int:
