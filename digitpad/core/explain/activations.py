@@ -7,6 +7,9 @@ activation, pooling) belong to it, so a layer is shown as the network passes it 
 ReLU and pool, where the model has them as modules). A conv layer keeps its maps (the last
 output of the group that is still a (C, H, W) map: a Flatten or Dropout after it does not turn
 it into a vector); a linear layer its units. What the model finally returns is the "Output".
+Operations that are not modules (F.relu, a residual sum) count with the modules after them: in
+a ResNet block with a shortcut conv, that conv's layer shows the block's output (the sum, after
+the block's ReLU), while the block's second conv shows its own output before the sum.
 
 Only the outputs are copied (float32 numpy, safe to hand to another thread), and at most
 MAX_MAPS maps and MAX_UNITS units per layer, so a ResNet-18 stays small; titles say so.
