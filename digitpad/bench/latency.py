@@ -9,6 +9,9 @@
     (PredictionService.predicted, after DrawTab._show_result); the bars' repaint itself is not
     included. The next move is sent 35 ms after the previous result is shown, past the canvas's
     30 ms `changed` throttle, so every move gets its own prediction.
+(c) What the Draw tab computes after the bars for a finished drawing, on the same "7": the
+    evidence for its best guess (core.explain.attribution.attribute) and every layer's
+    activations (core.explain.activations.layer_activations), p50/p95 each.
 """
 
 from __future__ import annotations
@@ -78,6 +81,32 @@ def bench_predict(model_path: Path, calls: int = 500, warmup: int = 20,
             "preprocess_share": preprocessing["p50_ms"] / predict["p50_ms"],
             "image": [side, side], "label": predictor.predict(image).label,
             "torch_threads": torch.get_num_threads()}
+
+
+def bench_explain(model_path: Path, calls: int = 100, warmup: int = 3,
+                  side: int = 280) -> dict[str, Any]:
+    """Time attribute() for the best guess and layer_activations() on `seven_image(side)`."""
+    from digitpad.core.explain.activations import layer_activations
+    from digitpad.core.explain.attribution import attribute
+    from digitpad.core.predictor import Predictor
+
+    predictor = Predictor.from_file(model_path)
+    image = seven_image(side)
+    guess = predictor.predict(image).best_guess
+
+    def timed(call: Any) -> list[float]:
+        for _ in range(warmup):
+            call()
+        times = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            call()
+            times.append(1000 * (time.perf_counter() - start))
+        return times
+
+    return {"attribution": percentiles(timed(lambda: attribute(predictor, image, guess))),
+            "layers": percentiles(timed(lambda: layer_activations(predictor, image))),
+            "method": attribute(predictor, image, guess).method, "target": guess}
 
 
 def _along(points: list[tuple[float, float]], n: int) -> list[tuple[float, float]]:
@@ -183,6 +212,7 @@ def bench_latency(model: str | None = None, data_dir: str | os.PathLike | None =
         path, chosen = benchmark_model(model, data_dir, Path(scratch))
         result: dict[str, Any] = {"model": chosen, "model_file": str(path)}
         result["predictor"] = bench_predict(path, calls, side=side)
+        result["explain"] = bench_explain(path, max(10, calls // 5), side=side)
         result["gui"] = bench_draw(path, moves) if gui else None
     return result
 
@@ -201,6 +231,14 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
         ("  preprocessing share of p50", f"{pred['preprocess_share']:.0%} "
                                           f"({pred['torch_threads']} torch thread(s))"),
     ]
+    explained = result.get("explain")
+    if explained:
+        rows += [
+            (f"why this digit p50 / p95 (evidence for {explained['target']})",
+             p50_95(explained["attribution"])),
+            ("  method", explained["method"]),
+            ("what each layer sees p50 / p95", p50_95(explained["layers"])),
+        ]
     gui = result.get("gui")
     if gui:
         rows += [
