@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 
 from digitpad.bench.mouse_strokes import MOVE, PRESS, RELEASE, send
 from digitpad.gui.draw.why_overlay import NO_INK, NO_MODEL
-from tests.gui.helpers import canvas_point, draw_digit, stroke
+from tests.gui.helpers import canvas_point, draw_digit, menu_action, stroke
 
 WAIT_MS = 60_000  # an attribution is 32 forward and backward passes, on a busy 2-core machine
 FOUR = [[(0.4, 0.18), (0.3, 0.58), (0.72, 0.58)], [(0.6, 0.3), (0.6, 0.85)]]
@@ -82,10 +82,13 @@ def test_h_paints_the_heat_on_the_strokes_that_were_drawn(window, qtbot):
 def test_a_new_stroke_hides_it_the_bars_keep_moving_and_it_comes_back(window, qtbot):
     tab = window.draw_tab
     canvas, why = tab.canvas, tab.why
+    explained = []
+    window.service.explained.connect(lambda number, e: explained.append((number, e)))
     draw_digit(canvas, "1")
     press_h(window, qtbot)
     qtbot.waitUntil(why.shown, timeout=WAIT_MS)
     before_heat = overlay_alpha(canvas)
+    late = explained[-1]  # the 1's explanation, to arrive again once it is out of date
     before_bars = list(tab.bars.probabilities())
     # a second stroke, the top bar that makes the 1 a 7, held down part of the way
     points = [canvas_point(canvas, fx, 0.2) for fx in np.linspace(0.2, 0.5, 12)]
@@ -97,6 +100,9 @@ def test_a_new_stroke_hides_it_the_bars_keep_moving_and_it_comes_back(window, qt
     # the live bars follow the stroke under way, overlay on or not
     qtbot.waitUntil(lambda: tab.bars.probabilities() != before_bars, timeout=WAIT_MS)
     assert canvas.stroke_under_way and not why.shown()
+    window.service.explained.emit(*late)  # an older drawing's result, late: ignored
+    qtbot.wait(50)
+    assert not why.shown()
     send(canvas, RELEASE, points[-1])
     qtbot.waitUntil(why.shown, timeout=WAIT_MS)
     after = overlay_alpha(canvas)
@@ -143,6 +149,8 @@ def test_no_ink_no_overlay_and_h_only_on_the_draw_tab(window, qtbot):
     assert not why.shown()
     press_h(window, qtbot)
     assert not why.action.isChecked()
+    item = menu_action(window, "View", "Why This Digit")
+    assert item is why.action and item.shortcut().toString() == "H"
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the Train tab
     assert window.tabs.currentWidget() is window.train_tab
     qtbot.keyClick(window, Qt.Key.Key_H)
@@ -168,3 +176,18 @@ def test_with_no_model_the_toggle_works_and_says_so(qtbot):
         assert not tab.why.why.isChecked()
     finally:
         service.shutdown()
+
+
+def test_an_opened_image_is_explained_too(window, qtbot, tmp_path):
+    from PIL import ImageDraw
+
+    tab = window.draw_tab
+    press_h(window, qtbot)
+    picture = Image.new("L", (200, 200), 0)  # a white 1 on black, as MNIST has it
+    ImageDraw.Draw(picture).line([(100, 30), (100, 170)], fill=255, width=18)
+    picture.save(tmp_path / "one.png")
+    with qtbot.waitSignal(tab.openFinished, timeout=WAIT_MS):
+        tab.open_file(str(tmp_path / "one.png"))
+    qtbot.waitUntil(tab.why.shown, timeout=WAIT_MS)
+    alpha = overlay_alpha(tab.canvas)
+    assert alpha[near_ink(tab.canvas)].sum() / alpha.sum() >= 0.85
