@@ -56,8 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("predict", help="recognise images", description="Recognise image files.")
     p.add_argument("images", nargs="+", metavar="IMAGE")
-    p.add_argument("--model", help="a model file or name (default: the bundled digits model)")
-    p.add_argument("--top", type=positive_int, default=3, help="how many classes to show")
+    p.add_argument("--model", action="append", help="a model file or name (default: the bundled "
+                   "digits model); repeat to compare models side by side")
+    p.add_argument("--top", type=positive_int, default=3,
+                   help="how many classes to show (one model)")
     add_decline_args(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
 

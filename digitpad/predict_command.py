@@ -3,6 +3,7 @@
 Declining (core.decline): a model trained with non-digits carries its own rule; `--no-decline`
 turns it off and `--decline-below P` replaces it by a max-probability threshold, for any model.
 A blank image is "no ink", which is not the same as "not a digit".
+With `--model` given more than once the models are compared side by side (compare_table.py).
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def run_predict(args: argparse.Namespace) -> int:
     from digitpad.core.predictor import Predictor
     from digitpad.core.safe_text import json_safe, printable
 
-    predictor = Predictor.from_file(resolve_model(args.model))  # refused unless it predicts
+    specs = args.model if isinstance(args.model, list) else [args.model]  # --model is repeatable
+    if len(specs) > 1:
+        from digitpad.compare_table import run_compare
+
+        return run_compare(args, specs)
+    predictor = Predictor.from_file(resolve_model(specs[0]))  # refused unless it predicts
     apply_decline_args(predictor, args)
     declined_as = declined_words(predictor.class_names)
     results, failures = [], 0
