@@ -15,9 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from digitpad.gui.compare.compare_column import IN_USE, NONE
-from digitpad.gui.compare.compare_dock import make_compare_dock
 from tests.core.compare_files import always_model
-from tests.gui.helpers import draw_digit
+from tests.gui.helpers import draw_digit, menu_action
 
 WAIT_MS = 60_000
 
@@ -33,12 +32,15 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def compare_dock(window, qtbot) -> QDockWidget:  # noqa: ANN001
-    """The window's Compare models dock, shown (made here if the window has none)."""
+    """The window's Compare models dock, shown as a person shows it: View ▸ Compare Models's
+    shortcut pressed on the window."""
+    action = menu_action(window, "View", "Compare Models")
+    assert action.isCheckable() and not action.isChecked()  # hidden until asked for
+    keys = action.shortcut()[0]
+    window.activateWindow()
+    qtbot.keyClick(window, keys.key(), keys.keyboardModifiers())
     dock = window.findChild(QDockWidget, "compareModelsDock")
-    if dock is None:
-        dock = make_compare_dock(window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.show()
+    assert action.isChecked() and dock.isVisible()
     qtbot.waitExposed(dock.widget())
     return dock
 
@@ -128,12 +130,13 @@ def test_a_hidden_dock_compares_nothing_until_shown(window, qtbot):
     dock = compare_dock(window, qtbot)
     panel = dock.widget()
     qtbot.waitUntil(lambda: panel.columns[1].combo.count() > 3, timeout=WAIT_MS)
-    dock.hide()
+    menu_action(window, "View", "Compare Models").trigger()  # hidden again
+    assert not dock.isVisible()
     before = panel.service.requests
     draw_digit(window.draw_tab.canvas, "7")
     qtbot.wait(600)  # several idle intervals (150 ms) pass: a hidden dock asks nothing
     assert panel.service.requests == before
-    dock.show()
+    menu_action(window, "View", "Compare Models").trigger()
     wait_for_answers(qtbot, panel, 2)  # digits and the first other MNIST model
     assert panel.columns[0].answer.text() == "7"
     assert panel.service.requests == before + 1
@@ -155,3 +158,21 @@ def test_the_first_column_follows_the_model_in_use(window, qtbot, library):
     qtbot.waitUntil(disagree, timeout=WAIT_MS)
     assert first.answer.text() == "3" and first.differs()
     assert str(library) in panel.paths()[0]
+
+
+def test_a_model_that_cannot_be_loaded_says_so_in_its_column(window, qtbot, library):
+    dock = compare_dock(window, qtbot)
+    panel = dock.widget()
+    second = panel.columns[1]
+    qtbot.waitUntil(lambda: second.combo.count() > 3, timeout=WAIT_MS)
+    pick(qtbot, second.combo, "always-three")
+    (library / "always-three.pt").unlink()  # gone since it was listed (a file manager's delete)
+    draw_digit(window.draw_tab.canvas, "7")
+
+    def failed() -> None:
+        assert panel.answers() == {0: "7", 1: None}
+    qtbot.waitUntil(failed, timeout=WAIT_MS)
+    assert second.answer.text() == "!" and "always-three.pt cannot be opened" in \
+        second.detail.text()
+    assert panel.banner.text() == "A model could not answer: see its column"
+    assert panel.columns[0].answer.text() == "7"  # the other column still answers
