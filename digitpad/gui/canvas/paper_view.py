@@ -1,9 +1,9 @@
 """PaperView: shows the canvas's paper in the largest centred square of the widget.
 
 It paints only what is exposed (the paper, scaled smoothly so HiDPI screens get the full 2×
-detail), an optional translucent overlay over the paper (the Draw tab's "Why this digit" heat
-map, canvas/heat_image.py), a thin frame, a hint while the paper is blank, and the brush outline
-under the pointer.
+detail), an optional overlay screened onto the paper (the Draw tab's "Why this digit" heat map,
+canvas/heat_image.py: it lights up the ink), a thin frame, a hint while the paper is blank, and
+the brush outline under the pointer.
 DrawingCanvas builds the editing (strokes, undo, drops) on top of it.
 """
 
@@ -65,8 +65,8 @@ class PaperView(QWidget):
         return self._overlay
 
     def set_overlay(self, image: QImage | None) -> None:
-        """Paint `image` (with alpha; stretched over the whole paper) over the drawing, or
-        nothing (None). Premultiplied ARGB32 paints fastest."""
+        """Paint `image` (with alpha; stretched over the whole paper) onto the drawing in
+        Screen mode, or nothing (None). Premultiplied ARGB32 paints fastest."""
         if image is None and self._overlay is None:
             return
         self._overlay = image
@@ -132,10 +132,12 @@ class PaperView(QWidget):
             source = QRectF((target.left() - shown.left()) * k, (target.top() - shown.top()) * k,
                             target.width() * k, target.height() * k)
             painter.drawImage(target, self._image, source)
-            if self._overlay is not None:
+            if self._overlay is not None:  # Screen: lights up the ink, leaves white paper white
                 o = self._overlay.width() / paper.SIZE
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Screen)
                 painter.drawImage(target, self._overlay, QRectF(
                     source.left() * o, source.top() * o, source.width() * o, source.height() * o))
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
             painter.drawRect(shown.adjusted(0.5, 0.5, -0.5, -0.5))
             if self.is_blank():

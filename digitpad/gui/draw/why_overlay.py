@@ -4,10 +4,10 @@ The Draw tab asks for an explanation with each finished drawing (DrawTab.request
 passes explain=True when a stroke ends, an image is loaded, on undo / redo / clear; never for the
 moves of a stroke under way). While one of the toggles is on, this asks the PredictionService
 for the attribution (set_explain), and paints `Explanation.attribution.source_heat` (or
-`runner_up`'s, for "Why not N?") over the canvas as a translucent orange→red heat map
-(canvas/heat_image.py). The overlay goes the moment the drawing changes and comes back with the
-new result; results for any request but the latest one the Draw tab made are ignored (older
-drawings, and the My handwriting tab's readings, which use the same service).
+`runner_up`'s, for "Why not N?") onto the canvas: the ink glows red → orange → yellow where the
+evidence is (canvas/heat_image.py). The overlay goes the moment the drawing changes and comes
+back with the new result; results for any request but the latest one the Draw tab made are
+ignored (older drawings, and the My handwriting tab's readings, which use the same service).
 
 Toggles: the checkable QAction `action` (View ▸ Why This Digit, key H; the window adds it to
 its menu) and the button "Why this digit?" beside what the model sees are one switch; "Why not N?"
@@ -52,10 +52,10 @@ def named(target: str) -> str:
 def legend_text(part: Attribution, runner_up: bool) -> str:
     """The caption for a heat map shown: what the colours mean, and how they were worked out."""
     if runner_up:
-        meaning = f"Orange to red: the strokes that pointed to {named(part.target)} instead"
+        meaning = f"Glowing: the strokes that pointed to {named(part.target)} instead"
     else:
-        meaning = f"Orange to red: the strokes that made it {named(part.target)}"
-    return f"{meaning} (redder: more).\n{part.method}, {part.seconds:.2f} s"
+        meaning = f"Glowing: the strokes that made it {named(part.target)}"
+    return f"{meaning} (red: some, yellow: the most).\n{part.method}, {part.seconds:.2f} s"
 
 
 class WhyThisDigit(QObject):
@@ -84,7 +84,8 @@ class WhyThisDigit(QObject):
         self.why_not.setToolTip("Show which strokes pointed to the runner-up instead")
         self.legend = QLabel(parent)
         self.legend.setPixmap(QPixmap.fromImage(legend_image(48, 12)))
-        self.legend.setToolTip("No evidence (white) → some (orange) → the most (red)")
+        self.legend.setToolTip("On the ink: no evidence (black) → some (red, orange) → "
+                               "the most (yellow)")
         self.caption = QLabel(IDLE, parent)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)

@@ -66,7 +66,7 @@ def test_h_paints_the_heat_on_the_strokes_that_were_drawn(window, qtbot):
     best = tab.class_names[int(np.argmax(tab.bars.probabilities()))]
     caption = why.caption.text()
     assert f"made it a {best}" in caption and "Integrated Gradients" in caption
-    # it is painted: the widget shows orange-red where the heat is strongest
+    # it is painted: the ink glows (red to yellow, not grey) where the heat is strongest
     y, x = np.unravel_index(int(np.argmax(alpha)), alpha.shape)
     shown = canvas.paper_rect()
     k = shown.width() / alpha.shape[1]
