@@ -40,6 +40,7 @@ DRAWING = "The heat map comes back when the stroke ends."
 NO_INK = "Nothing drawn yet: nothing to explain."
 NO_MODEL = "No model yet: nothing to explain."
 NO_RUNNER_UP = "This model has no runner-up to explain."
+FAILED = "No prediction, so nothing to explain."
 
 
 def named(target: str) -> str:
@@ -49,10 +50,14 @@ def named(target: str) -> str:
     return f"“{target}”"
 
 
-def legend_text(part: Attribution, runner_up: bool) -> str:
-    """The caption for a heat map shown: what the colours mean, and how they were worked out."""
+def legend_text(part: Attribution, runner_up: bool, declined: bool = False) -> str:
+    """The caption for a heat map shown: what the colours mean, and how they were worked out
+    (`declined`: the model said it is not a digit, so its best guess is only what it looked
+    most like)."""
     if runner_up:
         meaning = f"Glowing: the strokes that pointed to {named(part.target)} instead"
+    elif declined:
+        meaning = f"Glowing: the strokes that looked most like {named(part.target)}"
     else:
         meaning = f"Glowing: the strokes that made it {named(part.target)}"
     return f"{meaning} (red: some, yellow: the most).\n{part.method}, {part.seconds:.2f} s"
@@ -68,8 +73,8 @@ class WhyThisDigit(QObject):
         super().__init__(parent)
         self.service, self.canvas, self._ask = service, canvas, ask
         self._latest = 0  # the number of the Draw tab's newest request (0: none, no model)
-        self._explaining = False  # whether that request asked for an explanation
         self._no_ink = False  # its prediction said there was nothing to recognise
+        self._declined = False  # its prediction declined the drawing (not a digit)
         self._explanation: Explanation | None = None  # the newest one, for that request
         self.action = QAction("&Why This Digit", parent)
         self.action.setCheckable(True)
@@ -98,6 +103,7 @@ class WhyThisDigit(QObject):
         self.why_not.toggled.connect(lambda on: self._switched(on, runner_up=True))
         service.modelLoaded.connect(self._model_loaded)
         service.predicted.connect(self._predicted)
+        service.predictionFailed.connect(self._failed)
         service.explained.connect(self._explained)
 
     def beside(self, view: QWidget, teach: QWidget) -> QHBoxLayout:
@@ -159,7 +165,8 @@ class WhyThisDigit(QObject):
     def requested(self, number: int, explain: bool) -> None:
         """The Draw tab asked for prediction `number` (0: there is no model), explained or
         not: the overlay of the drawing before goes; only this request's results count."""
-        self._latest, self._explaining, self._no_ink = number, explain, False
+        self._latest = number
+        self._no_ink = self._declined = False
         self._explanation = None
         self.canvas.set_overlay(None)
         if self.on:
@@ -171,9 +178,13 @@ class WhyThisDigit(QObject):
             return  # an older drawing, or another tab's reading
         ranked = prediction.top(2) if not prediction.no_ink else []
         self.why_not.setText(self._why_not_text(ranked[1][0] if len(ranked) > 1 else ""))
-        self._no_ink = prediction.no_ink
+        self._no_ink, self._declined = prediction.no_ink, prediction.not_a_digit
         if self.on and self._no_ink:
             self.caption.setText(NO_INK)  # explain() has nothing to say about no ink
+
+    def _failed(self, number: int, _message: str) -> None:
+        if number == self._latest and self.on:
+            self.caption.setText(FAILED)  # the Draw tab's message bar says why
 
     def _explained(self, number: int, explanation: Explanation) -> None:
         if number != self._latest:
@@ -198,7 +209,7 @@ class WhyThisDigit(QObject):
                 return True
             return False
         self.canvas.set_overlay(heat_image(part.source_heat, paper.SIZE))
-        self.caption.setText(legend_text(part, self.runner_up))
+        self.caption.setText(legend_text(part, self.runner_up, self._declined))
         return True
 
     @staticmethod

@@ -191,3 +191,16 @@ def test_an_opened_image_is_explained_too(window, qtbot, tmp_path):
     qtbot.waitUntil(tab.why.shown, timeout=WAIT_MS)
     alpha = overlay_alpha(tab.canvas)
     assert alpha[near_ink(tab.canvas)].sum() / alpha.sum() >= 0.85
+
+
+def test_a_declined_drawing_shows_what_it_looked_most_like(window, qtbot):
+    from tests.gui.draw.decline_models import draw_w
+
+    tab = window.draw_tab
+    press_h(window, qtbot)
+    draw_w(tab.canvas)  # the bundled model says it is not a digit
+    qtbot.waitUntil(lambda: tab.bars.is_muted() and tab.why.shown(), timeout=WAIT_MS)
+    best = tab.class_names[int(np.argmax(tab.bars.probabilities()))]
+    assert f"looked most like a{'n' if best == '8' else ''} {best}" in tab.why.caption.text()
+    alpha = overlay_alpha(tab.canvas)
+    assert alpha[near_ink(tab.canvas)].sum() / alpha.sum() >= 0.85
