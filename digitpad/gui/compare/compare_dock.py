@@ -75,8 +75,11 @@ def make_compare_dock(window: Any) -> QDockWidget:
     draw_tab = window.draw_tab
     panel.set_model_in_use(draw_tab.model_path)
     draw_tab.modelChanged.connect(panel.set_model_in_use)
-    window.service.modelsListed.connect(panel.set_entries)  # the Draw tab's relistings
-    service.list_models()  # the models known now (the window may have listed them already)
+    window.service.modelsListed.connect(panel.set_entries)  # the Draw tab's (re)listings
+    # shown before any listing arrived (a dock made after the window listed): list them now,
+    # not at once, which would import torch before the window is shown
+    dock.visibilityChanged.connect(
+        lambda visible: service.list_models() if visible and not panel.has_entries() else None)
     not_digit = getattr(window, "not_digit", None)
     if not_digit is not None:
         from digitpad.gui.draw.not_digit_menu import CHOICES

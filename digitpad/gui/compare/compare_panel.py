@@ -71,6 +71,10 @@ class ComparePanel(QWidget):
             column.set_entries(self._entries, keep)
         self._recompare()
 
+    def has_entries(self) -> bool:
+        """Whether a listing of the models has arrived."""
+        return bool(self._entries)
+
     def set_model_in_use(self, path: str) -> None:
         """The Draw tab took `path` into use: the first column (and any column left on "Model
         in use") follows it."""
