@@ -1,6 +1,7 @@
 """How the Train tab is laid out: the settings form and its buttons in a scroll area on the left;
-on the right the progress line above the charts and, below them, the confusion matrix and the
-gallery of mistakes. The tab (train_tab.py) makes the widgets and handles the run."""
+on the right the progress line above the charts and, below them, the confusion matrix, the
+gallery of mistakes and Watch it learn (the first layer and one validation image, per epoch).
+The tab (train_tab.py) makes the widgets and handles the run."""
 
 from __future__ import annotations
 
@@ -66,8 +67,11 @@ def lay_out(tab: TrainTab) -> QTabWidget:
     details = QTabWidget()
     details.addTab(tab.confusion, "Confusion matri&x")
     details.addTab(tab.gallery, "Mista&kes")
+    details.addTab(tab.watch, "&Watch it learn")
     details.setTabToolTip(0, "Which classes the model mixes up (validation images)")
     details.setTabToolTip(1, "Validation images the model got wrong, most confident first")
+    details.setTabToolTip(2, "The first layer's filters and one validation image through the "
+                             "layers, before training and after every epoch")
     right_split = QSplitter(Qt.Orientation.Vertical)
     right_split.addWidget(charts)
     right_split.addWidget(details)

@@ -24,6 +24,7 @@ from digitpad.gui.train.continue_training import ContinueTraining
 from digitpad.gui.train.train_layout import button, explain_train_series, lay_out
 from digitpad.gui.train.train_progress import TrainProgress, format_duration
 from digitpad.gui.train.train_settings import TrainSettingsForm
+from digitpad.gui.train.watch_it_learn import WatchItLearn
 from digitpad.gui.widgets.message_bar import MessageBar
 from digitpad.gui.workers.background_call import BackgroundCall
 from digitpad.gui.workers.training_worker import FailureKind, TrainingWorker
@@ -63,6 +64,7 @@ class TrainTab(QWidget):
             explain_train_series(chart)
         self.confusion = ConfusionMatrixView(self)
         self.gallery = MisclassifiedGallery(self)
+        self.watch = WatchItLearn(self)  # the first layer and a validation image, per epoch
         self.start_button = button("&Start", "Start training with these settings")
         self.pause_button = button("&Pause", "Pause training; Resume carries on where it was")
         self.stop_button = button("St&op", "Stop after this batch and save the best model")
@@ -88,7 +90,7 @@ class TrainTab(QWidget):
         self._choices.failed.connect(self._choices_failed)
         run = self.run
         for widget in (self.progress, self.loss_chart, self.accuracy_chart, self.confusion,
-                       self.gallery):
+                       self.gallery, self.watch):
             run.record.connect(widget.show_record)  # each takes the record types it shows
         run.record.connect(self._record)
         run.failed.connect(self._failed)
@@ -130,6 +132,7 @@ class TrainTab(QWidget):
             widget.reset()
         self.confusion.clear()
         self.gallery.clear()
+        self.watch.clear()
         self.progress.show_busy("Loading the dataset…")
         self._stepped = False
         self._epochs = (0, config.epochs or 0)  # (done, of), from the run's EpochEnd records
