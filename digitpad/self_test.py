@@ -43,6 +43,21 @@ def check_model() -> str:
     return f"bundled model {path.name} reads a drawn 7 ({prediction.confidence:.0%})"
 
 
+def check_explain() -> str:
+    """Why this digit and the layers (Captum and its matplotlib must be in a bundle)."""
+    from digitpad.core.explain.explain import explain
+    from digitpad.core.model_library import resolve_model
+    from digitpad.core.predictor import Predictor
+
+    predictor = Predictor.from_file(resolve_model(None))
+    image = _drawn_seven()
+    found = explain(predictor, image, predictor.predict(image), layers=True)
+    if found is None or found.attribution is None or not found.layers:
+        raise RuntimeError("the drawn 7 could not be explained")
+    return (f"why this digit ({found.attribution.target}, {found.attribution.seconds * 1000:.0f}"
+            f" ms) and {len(found.layers)} layers")
+
+
 def check_training() -> str:
     """The training stack imports (datasets use torchvision) and one digitnet step runs."""
     import torch
@@ -118,7 +133,8 @@ def versions() -> str:
 def run_self_test(out: Callable[[str], None] = print) -> int:
     """Run every check, reporting each as it goes; 0 when all pass."""
     failures = 0
-    for name, check in (("model", check_model), ("training", check_training),
+    for name, check in (("model", check_model), ("explain", check_explain),
+                        ("training", check_training),
                         ("platform", check_platform), ("window", check_window),
                         ("device", describe_device),
                         ("versions", versions)):
