@@ -204,3 +204,26 @@ def test_a_declined_drawing_shows_what_it_looked_most_like(window, qtbot):
     assert f"looked most like a{'n' if best == '8' else ''} {best}" in tab.why.caption.text()
     alpha = overlay_alpha(tab.canvas)
     assert alpha[near_ink(tab.canvas)].sum() / alpha.sum() >= 0.85
+
+
+def test_only_the_finished_drawing_is_explained_never_a_move(window, qtbot, monkeypatch):
+    tab = window.draw_tab
+    service, asked = window.service, []
+    ask = service.request_prediction
+
+    def spy(image, explain=False):  # noqa: ANN001, ANN202
+        asked.append(explain)
+        return ask(image, explain=explain)
+
+    monkeypatch.setattr(service, "request_prediction", spy)
+    press_h(window, qtbot)
+    points = [canvas_point(tab.canvas, 0.5, fy) for fy in np.linspace(0.2, 0.8, 10)]
+    send(tab.canvas, PRESS, points[0])
+    for p in points[1:]:
+        send(tab.canvas, MOVE, p)
+        qtbot.wait(40)  # past the canvas's 30 ms throttle: each move asks for bars
+    send(tab.canvas, RELEASE, points[-1])
+    assert len(asked) >= 8 and asked[-1] is True  # the release: explained
+    assert not any(asked[1:-1])  # the stroke's press and moves: bars only
+    qtbot.keyClick(window, Qt.Key.Key_Delete)  # clear: a finished drawing too (blank)
+    assert asked[-1] is True
