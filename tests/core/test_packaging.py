@@ -29,9 +29,9 @@ def test_self_test_passes_here():
     result = _run("--self-test", env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0].split()[-1] for line in lines[:6]] == [
-        "model", "training", "platform", "window", "device", "versions"]
-    assert all(line.startswith("ok") for line in lines[:6]) and lines[-1] == "self-test passed"
+    assert [line.split(":")[0].split()[-1] for line in lines[:7]] == [
+        "model", "explain", "training", "platform", "window", "device", "versions"]
+    assert all(line.startswith("ok") for line in lines[:7]) and lines[-1] == "self-test passed"
     assert "reads a drawn 7" in result.stdout and "torch 2." in result.stdout
 
 
@@ -43,7 +43,8 @@ def test_self_test_fails_with_the_reason(monkeypatch, tmp_path):
     lines: list[str] = []
     assert self_test.run_self_test(lines.append) == 1
     assert lines[0].startswith("FAIL  model: CheckpointError") and "digits.pt" in lines[0]
-    assert lines[-1] == "self-test FAILED (1 check(s))"
+    assert lines[1].startswith("FAIL  explain: CheckpointError")  # it explains the same model
+    assert lines[-1] == "self-test FAILED (2 check(s))"
 
 
 def test_install_desktop_entry_for_this_user(tmp_path):
