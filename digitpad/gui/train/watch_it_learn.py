@@ -42,6 +42,7 @@ WAITING = ("Press Start: the first layer's filters appear here before the first 
            "again after every epoch, with one validation image seen through every layer.")
 NO_FIRST_LAYER = "This model has no convolution or linear layer that reads the whole image."
 NO_PROBE = "This run has no validation image to follow through the layers."
+FIRST_CELL = 32  # px a first-layer picture asks for: an MLP's 128 weight images fit in rows of 12
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Moment:
 class Section(QWidget):
     """A bold title over a MapGrid ("maps") or UnitBars ("units")."""
 
-    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: str, parent: QWidget | None = None, cell: int | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
         self.title = plain_label()
@@ -71,7 +72,7 @@ class Section(QWidget):
         bold.setBold(True)
         self.title.setFont(bold)
         self.title.setWordWrap(True)
-        self.view: MapGrid | UnitBars = MapGrid() if kind == "maps" else UnitBars()
+        self.view: MapGrid | UnitBars = MapGrid(cell=cell) if kind == "maps" else UnitBars()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(2)
@@ -121,7 +122,7 @@ class WatchItLearn(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
         top.addWidget(self.slider)
-        self.first = Section("maps")
+        self.first = Section("maps", cell=FIRST_CELL)
         self.first_note = plain_label(NO_FIRST_LAYER)
         self.first_note.setWordWrap(True)
         left = QWidget()
@@ -142,6 +143,8 @@ class WatchItLearn(QWidget):
         split.addWidget(_scroll(left, "First layer"))
         split.addWidget(_scroll(right, "One validation image through the layers"))
         split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addLayout(top)

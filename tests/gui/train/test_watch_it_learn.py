@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from digitpad.core.records import EpochEnd, Started
 from digitpad.gui.inside.map_grid import MapGrid
+from digitpad.gui.train.watch_it_learn import FIRST_CELL
 
 
 def _settings(shared_data: Path) -> dict:
@@ -26,7 +27,7 @@ def _drawn(grid: MapGrid) -> QImage:
 
 def _as_drawn(images: np.ndarray, like: MapGrid) -> QImage:
     """`images` drawn as the panel draws a first layer, at the panel's grid's size."""
-    grid = MapGrid()
+    grid = MapGrid(cell=FIRST_CELL)
     grid.set_maps(images, [], True, False)
     grid.resize(like.size())
     return _drawn(grid)
