@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 from digitpad import __version__
 from digitpad.gui.app_icon import app_icon
+from digitpad.gui.docks import add_docks
 from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()  # H: the Draw tab's heat map (draw/why_overlay.py), a single key
         view.addAction(self.draw_tab.why.action)
         only_on_tab([self.draw_tab.why.action], self.tabs, self.draw_tab)
+        self.inside_dock, self.compare_dock = add_docks(self, view)  # Ctrl+I, Ctrl+K
         model = bar.addMenu("&Model")
         self._action(model, "&Open Model File…", self._open_model_file, "Ctrl+Shift+O",
                      "Use a digitpad model file (.pt) from anywhere")

@@ -62,3 +62,4 @@ class Explanation:
     layers: list[LayerActivation] = field(default_factory=list)
     first_layer: FirstLayer | None = None
     layers_seconds: float = 0.0
+    problem: str = ""  # why nothing could be explained (then everything else is empty)

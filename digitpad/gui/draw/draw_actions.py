@@ -61,6 +61,8 @@ SHORTCUTS = [
     ("0 … 9 / Delete", "Move / delete the selected samples"),
     ("Anywhere", ""),
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Draw / Train / My handwriting tab"),
+    ("Ctrl+I", "Show or hide Inside the network (what each layer sees)"),
+    ("Ctrl+K", "Show or hide Compare models"),
     ("Ctrl+Q", "Quit"),
 ]
 

@@ -190,7 +190,9 @@ class WhyThisDigit(QObject):
         if number != self._latest:
             return
         self._explanation = explanation
-        if self.on:
+        if self.on and explanation.problem:
+            self.caption.setText(f"Could not work out why ({explanation.problem}).")
+        elif self.on:
             self._show()
 
     def _show(self) -> bool:

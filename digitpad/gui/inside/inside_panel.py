@@ -176,6 +176,9 @@ class InsidePanel(QScrollArea):
 
     @Slot(int, object)
     def _explained(self, number: int, explanation: Explanation) -> None:
+        if number >= max(self._newest, self._floor) and explanation.problem:
+            self._clear(f"Could not look inside the network ({explanation.problem}).")
+            return
         if number < max(self._newest, self._floor) or not explanation.layers:
             return  # the drawing has changed since (or the layers were not asked for)
         view = self._view[1] if self._view[0] == number else None

@@ -187,8 +187,10 @@ class PredictionService(QObject):
 
             explanation = explain(predictor, image, prediction, attribution=wanted.attribution,
                                   runner_up=wanted.runner_up, layers=wanted.layers)
-        except Exception:  # noqa: BLE001 - the bars are shown; an explanation is a bonus
-            explanation = None
+        except Exception as exc:  # noqa: BLE001 - the bars are shown; say why, keep going
+            from digitpad.core.explain.records import Explanation
+
+            explanation = Explanation(problem=f"{type(exc).__name__}: {exc}")
         try:
             if explanation is not None:
                 self.explained.emit(number, explanation)

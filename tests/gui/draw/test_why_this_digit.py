@@ -227,3 +227,19 @@ def test_only_the_finished_drawing_is_explained_never_a_move(window, qtbot, monk
     assert not any(asked[1:-1])  # the stroke's press and moves: bars only
     qtbot.keyClick(window, Qt.Key.Key_Delete)  # clear: a finished drawing too (blank)
     assert asked[-1] is True
+
+
+def test_an_explanation_that_fails_is_said_in_the_caption_and_the_bars_stay(
+        window, qtbot, monkeypatch):
+    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("attribution blew up")
+
+    monkeypatch.setattr("digitpad.core.explain.explain.explain", broken)
+    tab = window.draw_tab
+    press_h(window, qtbot)
+    draw(tab.canvas, FOUR)
+    qtbot.waitUntil(lambda: "Could not work out why" in tab.why.caption.text(), timeout=WAIT_MS)
+    assert "attribution blew up" in tab.why.caption.text() and not tab.why.shown()
+    assert tab.bars.probabilities()  # the answer is still shown
+    stroke(tab.canvas, [(0.2, 0.9), (0.8, 0.9)])  # and the next drawing still gets its bars
+    qtbot.waitUntil(lambda: "Could not work out why" in tab.why.caption.text(), timeout=WAIT_MS)
