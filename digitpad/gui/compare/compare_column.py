@@ -53,7 +53,8 @@ class CompareColumn(QWidget):
         layout.addWidget(self.combo)
         layout.addWidget(self.answer)
         layout.addWidget(self.detail)
-        layout.addWidget(self.bars, 1)
+        layout.addWidget(self.bars)
+        layout.addStretch(1)  # a tall dock's spare height goes below the bars
         self._differs = False
         self.set_entries([], "")
         self.combo.activated.connect(lambda _index: self.picked.emit())  # the person's choice
@@ -80,6 +81,10 @@ class CompareColumn(QWidget):
         self.combo.setCurrentIndex(index if index >= 0 else self.combo.count() - 1
                                    if self._can_be_empty else 0)
         self.combo.blockSignals(False)
+
+    def set_in_use_name(self, name: str) -> None:
+        """Say which model "Model in use" is now ("Model in use (digits)")."""
+        self.combo.setItemText(0, f"Model in use ({_short(name)})" if name else "Model in use")
 
     def choice(self) -> str:
         """IN_USE, NONE or a model file's path."""

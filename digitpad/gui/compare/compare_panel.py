@@ -69,6 +69,7 @@ class ComparePanel(QWidget):
         for i, column in enumerate(self.columns):
             keep = column.choice() if self._chosen_by_person[i] else self._default(i)
             column.set_entries(self._entries, keep)
+        self._name_in_use()
         self._recompare()
 
     def has_entries(self) -> bool:
@@ -82,7 +83,20 @@ class ComparePanel(QWidget):
         for i, column in enumerate(self.columns):
             if not self._chosen_by_person[i]:
                 column.set_entries(self._entries, self._default(i))
+        self._name_in_use()
         self._recompare()
+
+    def _name_in_use(self) -> None:
+        in_use = self.name_in_use()
+        for column in self.columns:
+            column.set_in_use_name(in_use if self._in_use else "")
+
+    def name_in_use(self) -> str:
+        """The model in use's name: its library name, else its file's stem."""
+        for entry in self._entries:
+            if str(entry.path) == self._in_use:
+                return entry.name
+        return Path(self._in_use).stem if self._in_use else "the model in use"
 
     def _default(self, index: int) -> str:
         """Column 0: the model in use; column 1: the first other model of its data set."""
@@ -109,10 +123,7 @@ class ComparePanel(QWidget):
 
     def names(self) -> list[str]:
         """Each column's model name, as the banner says it."""
-        in_use = Path(self._in_use).stem if self._in_use else "the model in use"
-        for entry in self._entries:
-            if str(entry.path) == self._in_use:
-                in_use = entry.name
+        in_use = self.name_in_use()
         return [c.model_name(in_use) for c in self.columns]
 
     # --- comparing ----------------------------------------------------------------------------
