@@ -176,3 +176,26 @@ def test_a_model_that_cannot_be_loaded_says_so_in_its_column(window, qtbot, libr
         second.detail.text()
     assert panel.banner.text() == "A model could not answer: see its column"
     assert panel.columns[0].answer.text() == "7"  # the other column still answers
+
+
+def test_an_opened_image_is_compared_and_declining_follows_view_not_a_digit(window, qtbot):
+    from digitpad.core.resources import resource_path
+
+    dock = compare_dock(window, qtbot)
+    panel = dock.widget()
+    first, second = panel.columns[:2]
+    qtbot.waitUntil(lambda: second.combo.count() > 3, timeout=WAIT_MS)
+    pick(qtbot, second.combo, "always-three")
+    with qtbot.waitSignal(window.draw_tab.openFinished, timeout=WAIT_MS):
+        window.draw_tab.open_file(str(resource_path("models", "not-digits-sample.png")))
+    wait_for_answers(qtbot, panel, 2)
+    assert first.answer.text() == "not a digit" and first.bars.is_muted()
+    assert first.detail.text().startswith("best guess ")
+    assert panel.banner.text() == "The models disagree: digits says not a digit, " \
+                                  "always-three says 3"
+    window.not_digit.actions["never"].trigger()  # View ▸ Not a Digit ▸ Never Decline
+
+    def a_digit() -> None:
+        assert first.answer.text() not in ("not a digit", "–") and not first.bars.is_muted()
+    qtbot.waitUntil(a_digit, timeout=WAIT_MS)
+    assert first.answer.text() in [str(d) for d in range(10)]
