@@ -7,8 +7,10 @@ every epoch) and what each layer makes of it: feature maps as small pictures, li
 units as bars, the output's bars named by class.
 
 Both arrive in the run's records (core.explain.watch fills Started and EpochEnd: numpy copies,
-no torch here). The panel keeps every epoch's look, so the slider steps back through them; it
-follows the newest epoch while it is at its right end.
+no torch here). The panel keeps the epochs' looks, so the slider steps back through them; it
+follows the newest epoch while it is at its right end. A long run keeps at most MAX_MOMENTS of
+them (an MLP's are ~0.4 MB each): past that it keeps every 2nd epoch, then every 4th…, with
+the start and the newest, so the slider still spans the whole run evenly, in coarser steps.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ WAITING = ("Press Start: the first layer's filters appear here before the first 
            "again after every epoch, with one validation image seen through every layer.")
 NO_FIRST_LAYER = "This model has no convolution or linear layer that reads the whole image."
 NO_PROBE = "This run has no validation image to follow through the layers."
+MAX_MOMENTS = 41
 FIRST_CELL = 32  # px a first-layer picture asks for: an MLP's 128 weight images fit in rows of 12
 
 
@@ -167,6 +170,7 @@ class WatchItLearn(QWidget):
     def clear(self) -> None:
         """Back to the empty panel (a new run is starting)."""
         self.moments = []
+        self._stride = 1  # the epochs kept are multiples of this (doubled as a run grows long)
         self._image, self._label, self._class_names = None, "", []
         self.slider.blockSignals(True)
         self.slider.setRange(0, 0)
@@ -185,14 +189,23 @@ class WatchItLearn(QWidget):
 
     def _add(self, moment: Moment) -> None:
         following = not self.moments or self.slider.value() == self.slider.maximum()
+        shown = self.shown()
         self.moments.append(moment)
+        while True:  # every `_stride`-th epoch (0 is the start), and the newest
+            kept = [m for m in self.moments[:-1] if m.epoch % self._stride == 0]
+            self.moments = [*kept, self.moments[-1]]
+            if len(self.moments) <= MAX_MOMENTS:
+                break
+            self._stride *= 2
+        index = len(self.moments) - 1
+        if not following and shown is not None:  # stay on the epoch shown, or the one before
+            index = max(i for i, m in enumerate(self.moments) if m.epoch <= shown.epoch)
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(self.moments) - 1)
+        self.slider.setValue(index)
         self.slider.blockSignals(False)
         self.slider.setEnabled(len(self.moments) > 1)
-        if following:
-            self.slider.setValue(len(self.moments) - 1)  # no signal when it does not move
-        self._show(self.slider.value())
+        self._show(index)
 
     # --- showing one moment -------------------------------------------------------------------
     def _show(self, index: int) -> None:

@@ -25,10 +25,10 @@ def _drawn(grid: MapGrid) -> QImage:
     return grid.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
-def _as_drawn(images: np.ndarray, like: MapGrid) -> QImage:
+def _as_drawn(images: np.ndarray, like: MapGrid, labels: list[str] | None = None) -> QImage:
     """`images` drawn as the panel draws a first layer, at the panel's grid's size."""
     grid = MapGrid(cell=FIRST_CELL)
-    grid.set_maps(images, [], True, False)
+    grid.set_maps(images, labels or [], True, False)
     grid.resize(like.size())
     return _drawn(grid)
 
@@ -104,3 +104,39 @@ def test_a_new_run_starts_the_panel_afresh(tab, qtbot, shared_data, library):
         qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
     assert [m.epoch for m in panel.moments] == [0, 1]  # the softmax run's are gone
     assert panel.first.view.count() == 128  # the MLP's 128 hidden units
+
+
+def test_a_long_run_keeps_a_bounded_number_of_epochs_spanning_it(qtbot, shared_data):
+    """A real 90-epoch run's records (a tiny softmax, a few seconds): the panel keeps at most
+    MAX_MOMENTS looks, the start and the newest among them, and follows the newest; one the
+    person went back to stays shown while later epochs arrive."""
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.datasets import load_dataset
+    from digitpad.core.training import train
+    from digitpad.gui.train.watch_it_learn import MAX_MOMENTS, WatchItLearn
+
+    data = load_dataset("mnist", data_dir=shared_data, limit=200, seed=0)
+    config = TrainConfig(model="softmax", epochs=90, batch_size=100, threads=1, seed=0)
+    records = [r for r in train(config, dataset=data) if isinstance(r, (Started, EpochEnd))]
+    panel = WatchItLearn()
+    qtbot.addWidget(panel)
+    panel.resize(700, 300)
+    panel.show()
+    for record in records[:31]:  # before training, then epochs 1-30
+        panel.show_record(record)
+    assert [m.epoch for m in panel.moments] == list(range(31))
+    panel.slider.setFocus()
+    for _ in range(22):
+        qtbot.keyClick(panel.slider, Qt.Key.Key_Left)
+    assert panel.caption.text() == "After epoch 8 of 90"
+    for record in records[31:]:
+        panel.show_record(record)
+    epochs = [m.epoch for m in panel.moments]
+    assert len(epochs) <= MAX_MOMENTS and epochs[0] == 0 and epochs[-1] == 90
+    assert epochs == list(range(0, 90, 4)) + [90]  # evenly: every 4th epoch, and the newest
+    assert panel.caption.text() == "After epoch 8 of 90"  # where the person went back to
+    qtbot.keyClick(panel.slider, Qt.Key.Key_End)
+    assert panel.caption.text() == "After epoch 90 of 90 (latest)"
+    last = records[-1].first_layer
+    assert last.labels == [str(i) for i in range(10)]  # softmax: a weight image per class
+    assert _drawn(panel.first.view) == _as_drawn(last.images, panel.first.view, last.labels)
