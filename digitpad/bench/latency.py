@@ -12,6 +12,9 @@
 (c) What the Draw tab computes after the bars for a finished drawing, on the same "7": the
     evidence for its best guess (core.explain.attribution.attribute) and every layer's
     activations (core.explain.activations.layer_activations), p50/p95 each.
+(d) A stroke pressed just after another ended, with Why this digit and Inside the network off
+    and on: how long the explanation of the finished drawing holds up the next one's bars
+    (bench/latency_strokes.py).
 """
 
 from __future__ import annotations
@@ -120,31 +123,18 @@ def _along(points: list[tuple[float, float]], n: int) -> list[tuple[float, float
 def bench_draw(model_path: Path, moves: int = 200, warmup: int = 5,
                timeout_s: float = 60.0) -> dict[str, Any]:
     """Draw-to-bars latency of single mouse moves in the real window (see the module doc)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEvent, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
+    from digitpad.bench.latency_window import open_bench_window
     from digitpad.bench.mouse_strokes import MOVE, PRESS, RELEASE, canvas_point, send
-    from digitpad.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the run
-    window = MainWindow()
-    window.resize(1000, 680)
-    window.show()
+    window = open_bench_window(model_path, timeout_s)
     tab, canvas, loop = window.draw_tab, window.draw_tab.canvas, QEventLoop()
     state: dict[str, Any] = {"error": "", "changes": 0, "sent": 0.0, "waiting": False}
-    window.service.modelLoaded.connect(lambda *_: loop.quit())
-    window.service.modelFailed.connect(lambda _, message: (state.update(error=message),
-                                                           loop.quit()))
     guard = QTimer(singleShot=True, interval=int(timeout_s * 1000))
     guard.timeout.connect(lambda: (state.update(error=state["error"] or "timed out"),
                                    loop.quit()))
     guard.start()
-    tab.use_model(str(model_path))
-    loop.exec()
-    if tab.model_path != str(model_path):
-        window.shutdown()
-        raise DigitpadError(f"The window could not load {model_path}: {state['error']}")
 
     path = _along(SEVEN, moves + warmup + 1)
     latencies: list[float] = []
@@ -214,6 +204,13 @@ def bench_latency(model: str | None = None, data_dir: str | os.PathLike | None =
         result["predictor"] = bench_predict(path, calls, side=side)
         result["explain"] = bench_explain(path, max(10, calls // 5), side=side)
         result["gui"] = bench_draw(path, moves) if gui else None
+        if gui:
+            from digitpad.bench.latency_strokes import NEXT_STROKE_GAP_MS, bench_next_stroke
+
+            pairs = max(6, moves // 10)
+            result["next_stroke"] = {
+                name: bench_next_stroke(path, pairs, showing=showing, gap_ms=NEXT_STROKE_GAP_MS)
+                for name, showing in (("off", ()), ("on", ("why", "inside")))}
     return result
 
 
@@ -244,5 +241,13 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
         rows += [
             ("draw-to-bars p50 / p95 (window)", p50_95(gui["draw_to_bars"])),
             ("  of which the mouse event", p50_95(gui["gui_thread"])),
+        ]
+    nxt = result.get("next_stroke")
+    if nxt:
+        gap = nxt["off"]["gap_ms"]
+        rows += [
+            (f"next stroke press-to-bars, pressed {gap} ms after a release", ""),
+            ("  Why this digit and Inside the network off", p50_95(nxt["off"]["press_to_bars"])),
+            ("  both on (the release's drawing explained)", p50_95(nxt["on"]["press_to_bars"])),
         ]
     return rows

@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
         self.train_tab.shutdown(SAVE_WAIT_MS)
         self.finetune.shutdown()
         self.service.shutdown()
+        self.compare_dock.widget().shutdown()  # its own prediction thread
         QThreadPool.globalInstance().waitForDone(10_000)  # background jobs (BackgroundCall)
         # model loads and listings get a moment to end (say, a torch import under way); one
         # stuck on a file that never answers is left behind, and the app still exits

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digitpad.bench.latency import bench_draw
+from digitpad.bench.latency_strokes import bench_next_stroke
 from digitpad.bench.startup import bench_startup, format_rows
 
 
@@ -32,6 +33,16 @@ def test_every_mouse_move_reaches_the_bars(small_model):
     assert 0 < draw["p50_ms"] <= draw["p95_ms"]
     assert gui["n"] == 10 and 0 < gui["p50_ms"] <= gui["p95_ms"]
     assert result["throttled_moves"] >= 0 and min(result["canvas"]) > 0
+
+
+def test_the_next_stroke_reaches_the_bars_with_the_explanations_on_and_off(small_model):
+    on = bench_next_stroke(small_model, pairs=3, warmup=1, showing=("why", "inside"), gap_ms=25)
+    off = bench_next_stroke(small_model, pairs=3, warmup=1, showing=(), gap_ms=25)
+    for result in (on, off):
+        timing = result["press_to_bars"]
+        assert timing["n"] == 3 and 0 < timing["p50_ms"] <= timing["p95_ms"]
+        assert result["gap_ms"] == 25
+    assert on["explained"] >= 1 and off["explained"] == 0  # on: finished drawings explained
 
 
 def test_startup_reports_window_then_model(small_model):

@@ -175,18 +175,23 @@ class PredictionService(QObject):
         except RuntimeError:
             return None  # the service was deleted meanwhile (the window closed): nobody to tell
 
+    def _newer_waiting(self) -> bool:
+        """A newer drawing waits (or the window closes): an explanation under way gives up."""
+        with self._wake:
+            return self._request is not None or self._closed
+
     def _explain_it(self, predictor: Predictor, number: int, image: np.ndarray,
                     prediction: Prediction, wanted: ExplainWanted) -> None:
         """Explain the prediction just shown, unless a newer drawing is already waiting (the
         bars come first; an explanation of a drawing that has changed is worth nothing)."""
-        with self._wake:
-            if self._request is not None or self._closed:
-                return
+        if self._newer_waiting():
+            return
         try:
             from digitpad.core.explain.explain import explain
 
             explanation = explain(predictor, image, prediction, attribution=wanted.attribution,
-                                  runner_up=wanted.runner_up, layers=wanted.layers)
+                                  runner_up=wanted.runner_up, layers=wanted.layers,
+                                  cancelled=self._newer_waiting)
         except Exception as exc:  # noqa: BLE001 - the bars are shown; say why, keep going
             from digitpad.core.explain.records import Explanation
 
@@ -205,6 +210,12 @@ class PredictionService(QObject):
             self._request = (self._requests, image, explain)
             self._wake.notify()
         return self._requests
+
+    @property
+    def requests_made(self) -> int:
+        """How many predictions have been requested so far (the last request's number)."""
+        with self._wake:
+            return self._requests
 
     def set_explain(self, attribution: bool | None = None, runner_up: bool | None = None,
                     layers: bool | None = None) -> None:

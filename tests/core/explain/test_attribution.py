@@ -129,3 +129,17 @@ def test_every_architecture_is_explained(name, channels, size, reject):
     assert np.isfinite(why.input_heat).all() and why.input_heat.max() <= 1
     assert why.source_heat.max() > 0  # something spoke for its own best guess
     assert not predictor.model.training
+
+
+def test_a_newer_drawing_cancels_it_between_pieces_of_the_path(bundled):
+    seven, _ = seven_or_one(True)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) >= 2  # a newer drawing arrives during the second piece
+
+    assert attribute(bundled, seven, "7", cancelled=cancelled) is None
+    assert len(asked) == 2 and not bundled.lock.locked()
+    kept = attribute(bundled, seven, "7", cancelled=lambda: False)
+    assert kept is not None and kept.input_heat.max() == 1.0
