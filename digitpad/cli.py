@@ -25,6 +25,8 @@ from digitpad.cli_args import (
 from digitpad.core.errors import DigitpadError
 from digitpad.explain_command import HELP as EXPLAIN_HELP
 from digitpad.explain_command import add_explain_arguments
+from digitpad.export_command import HELP as EXPORT_HELP
+from digitpad.export_command import add_export_arguments
 from digitpad.finetune_command import HELP as FINETUNE_HELP
 from digitpad.finetune_command import add_finetune_arguments
 from digitpad.train_args import TRAIN_HELP, add_train_arguments
@@ -74,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="why the model answers what it does, as a heat map",
                        description=EXPLAIN_HELP)
     add_explain_arguments(p)
+
+    p = sub.add_parser("export", help="export a model to ONNX, checked against PyTorch",
+                       description=EXPORT_HELP)
+    add_export_arguments(p)
 
     _add_bench_parsers(sub)
     return parser
@@ -227,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 _WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
 # commands with a module of their own; the others are in digitpad/commands.py
 _COMMAND_MODULES = {"predict": "digitpad.predict_command", "eval": "digitpad.eval_command",
-                    "finetune": "digitpad.finetune_command", "explain": "digitpad.explain_command"}
+                    "finetune": "digitpad.finetune_command", "explain": "digitpad.explain_command",
+                    "export": "digitpad.export_command"}
 
 
 def _main(argv: Sequence[str] | None) -> int:
