@@ -35,11 +35,18 @@ def declined_words(class_names: list[str]) -> str:
     return NOT_A_DIGIT if list(class_names) == DIGITS else "none of its classes"
 
 
+def load_predictor(path: Any) -> Any:
+    """A Predictor for a digitpad model file, or for an exported .onnx file (onnxruntime)."""
+    from digitpad.core.export.onnx_predictor import is_onnx, onnx_predictor
+    from digitpad.core.predictor import Predictor
+
+    return onnx_predictor(path) if is_onnx(path) else Predictor.from_file(path)
+
+
 def run_predict(args: argparse.Namespace) -> int:
     """`digitpad predict`: top-k classes for each image; bad images reported one line each."""
     from digitpad.core.images import open_image
     from digitpad.core.model_library import resolve_model
-    from digitpad.core.predictor import Predictor
     from digitpad.core.safe_text import json_safe, printable
 
     specs = args.model if isinstance(args.model, list) else [args.model]  # --model is repeatable
@@ -47,7 +54,7 @@ def run_predict(args: argparse.Namespace) -> int:
         from digitpad.compare_table import run_compare
 
         return run_compare(args, specs)
-    predictor = Predictor.from_file(resolve_model(specs[0]))  # refused unless it predicts
+    predictor = load_predictor(resolve_model(specs[0]))  # refused unless it predicts
     apply_decline_args(predictor, args)
     declined_as = declined_words(predictor.class_names)
     results, failures = [], 0
