@@ -70,3 +70,21 @@ def test_an_onnx_file_without_digitpad_metadata_is_refused(digits_onnx, tmp_path
     onnx.save(model, plain)
     assert main(["predict", "--model", str(plain), str(SAMPLE)]) == 1
     assert "not an ONNX file exported by digitpad" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["predict", "export"])
+def test_without_the_onnx_extra_it_says_what_to_install(command, digits_onnx, tmp_path):
+    import subprocess
+    import sys
+
+    args = (["predict", "--model", str(digits_onnx), str(SAMPLE)] if command == "predict"
+            else ["export", "digits", "--out", str(tmp_path / "m.onnx")])
+    code = ("import sys\n"
+            "for name in ('onnx', 'onnxruntime', 'onnxscript'): sys.modules[name] = None\n"
+            f"from digitpad.cli import main\nsys.exit(main({args!r}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "not installed: pip install 'digitpad[onnx]'" in result.stderr
+    assert not (tmp_path / "m.onnx").exists()
