@@ -203,6 +203,9 @@ def bench_latency(model: str | None = None, data_dir: str | os.PathLike | None =
         result: dict[str, Any] = {"model": chosen, "model_file": str(path)}
         result["predictor"] = bench_predict(path, calls, side=side)
         result["explain"] = bench_explain(path, max(10, calls // 5), side=side)
+        from digitpad.bench.latency_onnx import bench_onnx
+
+        result["onnx"] = bench_onnx(path, calls, side=side, data_dir=data_dir)
         result["gui"] = bench_draw(path, moves) if gui else None
         if gui:
             from digitpad.bench.latency_strokes import NEXT_STROKE_GAP_MS, bench_next_stroke
@@ -236,6 +239,9 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
             ("  method", explained["method"]),
             ("what each layer sees p50 / p95", p50_95(explained["layers"])),
         ]
+    from digitpad.bench.latency_onnx import onnx_rows
+
+    rows += onnx_rows(result.get("onnx"))
     gui = result.get("gui")
     if gui:
         rows += [
