@@ -60,7 +60,9 @@ def legend_text(part: Attribution, runner_up: bool, declined: bool = False) -> s
         meaning = f"Glowing: the strokes that looked most like {named(part.target)}"
     else:
         meaning = f"Glowing: the strokes that made it {named(part.target)}"
-    return f"{meaning} (red: some, yellow: the most).\n{part.method}, {part.seconds:.2f} s"
+    # short enough for two lines beside an open dock; the method in full is the tooltip
+    method = part.method.split(" (")[0]
+    return f"{meaning} (yellow: the most).\n{method}, {part.seconds:.2f} s"
 
 
 class WhyThisDigit(QObject):
@@ -212,6 +214,7 @@ class WhyThisDigit(QObject):
             return False
         self.canvas.set_overlay(heat_image(part.source_heat, paper.SIZE))
         self.caption.setText(legend_text(part, self.runner_up, self._declined))
+        self.caption.setToolTip(part.method)
         return True
 
     @staticmethod
