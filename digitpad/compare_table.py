@@ -4,7 +4,8 @@ Each image gets one row and each model one column: its answer and how sure it is
 "not a digit (best guess 4, 31%)" when it declines, or "no ink"; a row where the models do not
 give the same answer is marked. `--json` gives, per image, every model's answer (the keys of a
 one-model `predict --json` object) and "agree". Every model is loaded before any image is read,
-so a model that cannot be loaded stops the command with one line naming it.
+so a model that cannot be loaded stops the command with one line naming it. A model is what a
+one-model predict takes: a file or library name, or an exported .onnx file (onnxruntime).
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ def run_compare(args: argparse.Namespace, specs: list[str | None]) -> int:
     """Load every model (or fail naming the one that cannot be), then one row per image."""
     from digitpad.core.images import open_image
     from digitpad.core.model_library import resolve_model
-    from digitpad.core.predictor import Predictor
     from digitpad.core.safe_text import json_safe, printable
-    from digitpad.predict_command import _result, apply_decline_args, declined_words
+    from digitpad.predict_command import _result, apply_decline_args, declined_words, load_predictor
 
     paths = [resolve_model(spec) for spec in specs]
-    predictors = [Predictor.from_file(path) for path in paths]  # CheckpointError names the file
+    # a .pt through Predictor.from_file, an exported .onnx through onnxruntime (predict's own
+    # loader); an error names the file
+    predictors = [load_predictor(path) for path in paths]
     for predictor in predictors:
         apply_decline_args(predictor, args)
     names = column_names(specs, paths)

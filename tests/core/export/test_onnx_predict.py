@@ -88,3 +88,34 @@ def test_without_the_onnx_extra_it_says_what_to_install(command, digits_onnx, tm
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "not installed: pip install 'digitpad[onnx]'" in result.stderr
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_several_models_take_an_export_too(digits_onnx, tmp_path, mnist_dir, capsys):
+    """`predict --model digits --model digits.onnx`: the export is a column of its own,
+    answering as the .pt does on every image (compare_table uses predict's loader)."""
+    images = [save_png(tmp_path / f"{d}.png", mnist_digit(mnist_dir, d, 7)) for d in "0123456789"]
+    images.append(SAMPLE)
+    rows = _predict("digits", images, capsys, "--model", str(digits_onnx))
+    assert len(rows) == len(images)
+    for row in rows:
+        pt, exported = row["models"]
+        assert exported["path"] == str(digits_onnx)
+        assert row["agree"] and pt["label"] == exported["label"]
+        assert pt["not_a_digit"] == exported["not_a_digit"]
+        for name, p in pt["probabilities"].items():
+            assert abs(p - exported["probabilities"][name]) < 1e-4
+    assert [r["models"][1]["label"] for r in rows[:10]] == list("0123456789")
+    assert rows[-1]["models"][1]["not_a_digit"]
+    assert main(["predict", "--model", "digits", "--model", str(digits_onnx),
+                 *map(str, images[:3])]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["image", "digits", "digits", "(2)"]
+    assert lines[-1] == "The models agree on all 3 images."
+
+
+def test_several_models_name_an_export_that_cannot_be_read(tmp_path, capsys):
+    bad = tmp_path / "broken.onnx"
+    bad.write_bytes(b"not an onnx file")
+    assert main(["predict", "--model", "digits", "--model", str(bad), str(SAMPLE)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("digitpad: error: ") and "\n" not in err and "broken.onnx" in err
