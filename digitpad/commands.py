@@ -78,6 +78,11 @@ def run_train(args: argparse.Namespace) -> int:
     name = safe_stem(out.stem if out else Path(args.resume).stem if resume else default)
     library = model_library_dir()
     check_writable(out or library / f"{name}-99.pt", "the trained model")
+    log = None
+    if getattr(args, "log_dir", None):  # checked now: no tensorboard, or a folder not writable
+        from digitpad.core.tensorboard_log import TensorBoardLog
+
+        log = TensorBoardLog(args.log_dir, config)
     control = TrainControl()
     stopped_by: int | None = None
 
@@ -98,6 +103,8 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         try:  # the time left is train()'s own (Step.eta), as the Train tab shows it
             for record in train(config, control, progress=progress, resume=resume):
+                if log is not None:
+                    log.feed(record)
                 if isinstance(record, Step):
                     if bar is None:
                         bar = tqdm(total=record.steps_per_epoch, unit="batch", leave=False,
@@ -120,7 +127,12 @@ def run_train(args: argparse.Namespace) -> int:
         finally:
             if bar is not None:
                 bar.close()
+            if log is not None:
+                log.close()
         assert finished is not None
+        if log is not None and log.folder.is_dir():
+            print(f"TensorBoard log: {_shown(log.folder)} (tensorboard --logdir "
+                  f"{_shown(shlex.quote(str(log.folder.parent)))})")
         print(_shown(finished.message))
         if finished.model is None:
             return _STOP_SIGNALS[stopped_by] if stopped_by else 1

@@ -86,6 +86,12 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="continue the run saved in FILE (or a library model's name) where it "
                    "stopped: same data, settings and schedule, the step count carries on; the "
                    "result is saved to a new file, FILE is left as it is")
+    p.add_argument("--log-dir", metavar="DIR",
+                   help="also write a TensorBoard log: each run in its own subfolder of DIR, "
+                   "named by its start time and model (20261202-165012-digitnet), with the "
+                   "loss per step, loss, accuracy, learning rate and images/s, the confusion "
+                   "matrix per epoch and the hyperparameters with the final metrics; view "
+                   "with 'tensorboard --logdir DIR' (needs pip install 'digitpad[tensorboard]')")
     p.add_argument("--no-resume-state", action="store_true",
                    help="save only the weights and metadata: a smaller file (as the bundled "
                    "models are) that --resume can only fine-tune")
