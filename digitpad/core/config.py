@@ -61,6 +61,10 @@ class TrainConfig:
     not_digit_method: str = "uniform"
     decline_score: str = "auto"  # the score the decline threshold is fitted on (uniform only)
     not_digit_weight: float = 0.5  # Outlier Exposure's λ: the uniform loss's weight
+    # A TensorBoard log folder (core.tensorboard_log; the Train tab's setting, the CLI has
+    # --log-dir): "" for none. The GUI's training worker takes it off before training, so it is
+    # never stored with a model (a path on this machine, no part of how the model was made).
+    log_dir: str = ""
 
     def resolved(self) -> TrainConfig:
         """A copy with the model's recipe filled in and every value checked."""
@@ -123,6 +127,9 @@ class TrainConfig:
         if not 0 < self.not_digit_weight <= 10:
             raise DigitpadError(f"The not-a-digit weight must be above 0 and at most 10, not "
                                 f"{self.not_digit_weight:g}.")
+        if not isinstance(self.log_dir, str):
+            raise DigitpadError(f"The log folder must be a path, not "
+                                f"{printable(repr(self.log_dir), 60)}.")
         if self.limit is not None and self.limit < 2:
             raise DigitpadError(f"Limit must be at least 2 images, not {self.limit}.")
         if self.loss == "nll" and _outputs(self.model) != "log_probs":

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -84,6 +86,17 @@ class TrainSettingsForm(QWidget):
                               "every image")
         self.save_name = QLineEdit()
         self.save_name.setToolTip("The name the trained model is saved under in your library")
+        self.log_dir = QLineEdit()
+        self._log_unavailable = _tensorboard_missing()
+        if self._log_unavailable:  # e.g. the standalone bundle leaves torch.utils.tensorboard out
+            self.log_dir.setEnabled(False)
+            self.log_dir.setPlaceholderText("Unavailable here")
+            self.log_dir.setToolTip(self._log_unavailable)
+        else:
+            self.log_dir.setPlaceholderText("None (optional)")
+            self.log_dir.setToolTip("A folder to write a TensorBoard log to (each run in a "
+                                    "subfolder named by its start time and model); view it "
+                                    "with: tensorboard --logdir FOLDER")
         self.hint = plain_label()  # too few training steps: what to change (below Start)
         self.hint.setWordWrap(True)
         self.hint.hide()
@@ -102,9 +115,16 @@ class TrainSettingsForm(QWidget):
         form.addRow("Sched&ule", self.scheduler)
         form.addRow("", self.augment)
         form.addRow("Dev&ice", self.device)
-        form.addRow("Seed", self.seed)
-        form.addRow("Ima&ges", self.limit)
+        # Seed and Images share a row, so the TensorBoard row fits the window's minimum size
+        seed_and_limit = QHBoxLayout()
+        seed_and_limit.setContentsMargins(0, 0, 0, 0)
+        images = QLabel("Ima&ges")
+        images.setBuddy(self.limit)
+        for widget in (self.seed, images, self.limit):
+            seed_and_limit.addWidget(widget, 0 if widget is images else 1)
+        form.addRow("Seed", seed_and_limit)
         form.addRow("Save &as", self.save_name)
+        form.addRow("TensorBoard log folder", self.log_dir)
         self._form = form
         # until the choices arrive, the recipe's fields read "Loading…", not spin-box minimums
         self._recipe_fields = (self.variant, self.optimizer, self.lr, self.batch_size,
@@ -230,6 +250,7 @@ class TrainSettingsForm(QWidget):
             scheduler=self.scheduler.currentText(), augment=self.augment.isChecked(),
             device=self.device.currentData(), seed=self.seed.value(),
             limit=self.limit.value() or None,
+            log_dir="" if self._log_unavailable else self.log_dir.text().strip(),
         )
 
     def model_name(self) -> str:
@@ -285,3 +306,11 @@ class TrainSettingsForm(QWidget):
                 f"{self.device.itemText(index)} is not available here ({reason.rstrip('.')}); "
                 f"training will use {self.device.currentText()} instead."
             )
+
+
+def _tensorboard_missing() -> str:
+    """Why the Train tab cannot write TensorBoard logs here ("" when it can); asked of the core
+    without importing torch (it only looks for the modules)."""
+    from digitpad.core.tensorboard_log import missing
+
+    return missing()

@@ -131,7 +131,8 @@ class TrainingLoop(QObject):
         config = self._config
         if not isinstance(config, TrainConfig):
             config = TrainConfig.from_dict(dict(config))
-        config = replace(config, threads=config.threads or training_threads())
+        log_dir = config.log_dir  # the log is no part of the run: not saved with the model
+        config = replace(config, threads=config.threads or training_threads(), log_dir="")
         resume = None
         if self._resume_from is not None:  # the file's data and settings, a new total
             from digitpad.core.resume_state import read_resume
@@ -144,7 +145,13 @@ class TrainingLoop(QObject):
         # before any training time is spent: the name is reserved only when saving (saving.py)
         check_writable(model_library_dir() / f"{safe_stem(self._save_name)}-99.pt",
                        "the trained model")
-        self._send(train(config, self._control, progress=self._data_progress, resume=resume))
+        log = None
+        if log_dir:  # no tensorboard, or a folder not writable: said before training
+            from digitpad.core.tensorboard_log import TensorBoardLog
+
+            log = TensorBoardLog(log_dir, config)
+        records = train(config, self._control, progress=self._data_progress, resume=resume)
+        self._send(records if log is None else _logged(records, log))
 
     def _send(self, records: Iterable[Any]) -> None:
         for record in records:
@@ -180,3 +187,14 @@ class TrainingLoop(QObject):
             return replace(finished, model=None, resume=None, save_problem=str(exc))
         return replace(finished, model=None, resume=None, saved=result.path,
                        save_problem=result.problem)
+
+
+def _logged(records: Iterable[Any], log: Any) -> Iterable[Any]:
+    """`records` as they are, each fed to `log` (a core TensorBoardLog) first, on this thread;
+    the log is closed however the run ends."""
+    try:
+        for record in records:
+            log.feed(record)
+            yield record
+    finally:
+        log.close()
