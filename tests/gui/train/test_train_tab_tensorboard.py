@@ -62,3 +62,19 @@ def test_an_unusable_log_folder_is_said_before_training(tab, qtbot, shared_data,
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=60_000)
     qtbot.waitUntil(lambda: "TensorBoard log" in tab.messages.text(), timeout=10_000)
     assert not any(isinstance(r, Steps) for r in records)
+
+
+def test_without_tensorboard_the_setting_says_it_is_unavailable(qtbot, monkeypatch):
+    """As in the standalone bundle, which leaves torch.utils.tensorboard out."""
+    from digitpad.core import tensorboard_log
+    from digitpad.gui.train.train_settings import TrainSettingsForm
+
+    real_find = tensorboard_log.importlib.util.find_spec
+    monkeypatch.setattr(tensorboard_log.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tensorboard" else real_find(name, *a))
+    form = TrainSettingsForm()
+    qtbot.addWidget(form)
+    assert not form.log_dir.isEnabled()
+    assert form.log_dir.placeholderText() == "Unavailable here"
+    assert "pip install 'digitpad[tensorboard]'" in form.log_dir.toolTip()
+    assert form.config().log_dir == ""
