@@ -15,6 +15,7 @@ from digitpad.gui.docks import add_docks
 from digitpad.gui.draw.draw_actions import only_on_tab, show_shortcuts
 from digitpad.gui.draw.draw_messages import Topic
 from digitpad.gui.draw.draw_tab import DrawTab
+from digitpad.gui.draw.export_action import add_export_action
 from digitpad.gui.draw.not_digit_menu import NotDigitMenu
 from digitpad.gui.handwriting.handwriting_tab import HandwritingTab
 from digitpad.gui.handwriting.wiring import connect_handwriting
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self._action(model, "Show Model &Library Folder", self._show_library)
         self._action(model, "&Continue Training…", self._continue_training,
                      tip="Train a model from your library further (on the Train tab)")
+        self.export = add_export_action(self, model)  # Model ▸ Export… (ONNX)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", lambda: show_shortcuts(self))
         self._action(help_menu, "&About digitpad", self.show_about)
