@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont, QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from digitpad.gui.inside.map_grid import MapGrid
-from digitpad.gui.inside.unit_bars import UnitBars
-from digitpad.gui.widgets.plain_text import plain_label, tooltip
+from digitpad.gui.inside.layer_section import LayerSection
+from digitpad.gui.widgets.plain_text import plain_label
 
 if TYPE_CHECKING:  # records named for readers; importing them here would import torch
     from digitpad.core.explain.records import Explanation, LayerActivation
@@ -35,34 +34,6 @@ if TYPE_CHECKING:  # records named for readers; importing them here would import
 NOT_A_DIGIT = "not a digit"  # the label of a model's extra output (core.decline.NOT_A_DIGIT)
 NO_MODEL = "No model is loaded yet."
 DRAW = "Draw on the Draw tab to see what each layer of the model sees."
-
-
-class _Section(QWidget):
-    """A bold title over a MapGrid (maps) or UnitBars (units)."""
-
-    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self.title = plain_label()
-        bold = QFont(self.title.font())
-        bold.setBold(True)
-        self.title.setFont(bold)
-        self.title.setWordWrap(True)
-        self.view: MapGrid | UnitBars = MapGrid() if kind == "maps" else UnitBars()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.view)
-
-    def show_values(self, title: str, values: np.ndarray, labels: list[str],
-                    signed: bool | None = None, normalise: bool = True) -> None:
-        self.title.setText(title)
-        self.title.setToolTip(tooltip(title))
-        if isinstance(self.view, MapGrid):
-            self.view.set_maps(values, labels, signed, normalise)
-        else:
-            self.view.set_units(values, labels)
 
 
 class InsidePanel(QScrollArea):
@@ -82,7 +53,7 @@ class InsidePanel(QScrollArea):
         self._floor = 0  # explanations of requests before this one are stale
         self._view: tuple[int, np.ndarray | None] = (0, None)  # request number, model input
         self._structure: tuple = ()
-        self._sections: list[_Section] = []
+        self._sections: list[LayerSection] = []
         content = QWidget()
         self._layout = QVBoxLayout(content)
         self._layout.setContentsMargins(8, 8, 8, 8)
@@ -120,7 +91,7 @@ class InsidePanel(QScrollArea):
         for section in self._sections:
             self._layout.removeWidget(section)
             section.deleteLater()
-        self._sections = [_Section(kind) for kind in kinds]
+        self._sections = [LayerSection(kind) for kind in kinds]
         for i, section in enumerate(self._sections):
             self._layout.insertWidget(1 + i, section)  # after the hint, before the timing
 

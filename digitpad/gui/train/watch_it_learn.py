@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.core.records import EpochEnd, Started
-from digitpad.gui.inside.map_grid import MapGrid
-from digitpad.gui.inside.unit_bars import UnitBars
-from digitpad.gui.widgets.plain_text import plain_label, tooltip
+from digitpad.gui.inside.layer_section import LayerSection
+from digitpad.gui.widgets.plain_text import plain_label
 
 if TYPE_CHECKING:  # named for readers; the records hold numpy arrays only
     from digitpad.core.explain.records import FirstLayer, LayerActivation
@@ -62,34 +60,6 @@ class Moment:
         if self.epoch == 0:
             return "Before the first step"
         return f"After epoch {self.epoch} of {self.epochs}"
-
-
-class Section(QWidget):
-    """A bold title over a MapGrid ("maps") or UnitBars ("units")."""
-
-    def __init__(self, kind: str, parent: QWidget | None = None, cell: int | None = None) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self.title = plain_label()
-        bold = QFont(self.title.font())
-        bold.setBold(True)
-        self.title.setFont(bold)
-        self.title.setWordWrap(True)
-        self.view: MapGrid | UnitBars = MapGrid(cell=cell) if kind == "maps" else UnitBars()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.view)
-
-    def show_values(self, title: str, values: np.ndarray, labels: list[str],
-                    signed: bool | None = None, normalise: bool = True) -> None:
-        self.title.setText(title)
-        self.title.setToolTip(tooltip(title))
-        if isinstance(self.view, MapGrid):
-            self.view.set_maps(values, labels, signed, normalise)
-        else:
-            self.view.set_units(values, labels)
 
 
 def _scroll(content: QWidget, name: str) -> QScrollArea:
@@ -125,7 +95,7 @@ class WatchItLearn(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
         top.addWidget(self.slider)
-        self.first = Section("maps", cell=FIRST_CELL)
+        self.first = LayerSection("maps", cell=FIRST_CELL)
         self.first_note = plain_label(NO_FIRST_LAYER)
         self.first_note.setWordWrap(True)
         left = QWidget()
@@ -136,7 +106,7 @@ class WatchItLearn(QWidget):
         left_layout.addStretch(1)
         self.probe_note = plain_label(NO_PROBE)
         self.probe_note.setWordWrap(True)
-        self.sections: list[Section] = []  # the probe image, then one per layer
+        self.sections: list[LayerSection] = []  # the probe image, then one per layer
         right = QWidget()
         self._right = QVBoxLayout(right)
         self._right.setContentsMargins(4, 0, 4, 4)
@@ -246,7 +216,7 @@ class WatchItLearn(QWidget):
         for section in self.sections:
             self._right.removeWidget(section)
             section.deleteLater()
-        self.sections = [Section(kind) for kind in kinds]
+        self.sections = [LayerSection(kind) for kind in kinds]
         for i, section in enumerate(self.sections):
             self._right.insertWidget(1 + i, section)  # after the note, before the stretch
 
