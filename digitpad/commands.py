@@ -65,6 +65,15 @@ def run_train(args: argparse.Namespace) -> int:
     from digitpad.train_args import train_run
 
     config, resume = train_run(args)  # first: a flag --resume refuses is told before torch loads
+    from digitpad.core.distributed.world import from_environment
+
+    world = from_environment()  # one of the processes torchrun started, or None
+    if world is not None or (args.nproc or 1) > 1:
+        from digitpad.train_distributed import check_distributed, launch_or_follow
+
+        check_distributed(config, resume, world.size if world else args.nproc)
+        if world is None or not world.leader:  # the launcher, or a process that only trains
+            return launch_or_follow(args, config, world)
     from digitpad.core.calibration import calibration_text
     from digitpad.core.control import TrainControl
     from digitpad.core.paths import model_library_dir
@@ -90,9 +99,13 @@ def run_train(args: argparse.Namespace) -> int:
         nonlocal stopped_by
         stopped_by = stopped_by or signum
         control.request_stop()
+        key = "Ctrl+C" if signum == signal.SIGINT else "SIGTERM"
+        if world is not None:  # the launcher has the terminal: it cannot be aborted from here
+            tqdm.write(f"{key}: stopping all processes after this batch and saving the best "
+                       "weights…", file=sys.stderr)
+            return
         again = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
         signal.signal(signum, again)
-        key = "Ctrl+C" if signum == signal.SIGINT else "SIGTERM"
         tqdm.write(f"Stopping after this batch and saving the best weights ({key} again to "
                    "abort without saving)…", file=sys.stderr)
 
@@ -102,7 +115,8 @@ def run_train(args: argparse.Namespace) -> int:
     finished: Finished | None = None
     try:
         try:  # the time left is train()'s own (Step.eta), as the Train tab shows it
-            for record in train(config, control, progress=progress, resume=resume):
+            for record in train(config, control, progress=progress, resume=resume,
+                                world=world):
                 if log is not None:
                     log.feed(record)
                 if isinstance(record, Step):
@@ -129,6 +143,8 @@ def run_train(args: argparse.Namespace) -> int:
                 bar.close()
             if log is not None:
                 log.close()
+            if world is not None:
+                world.leave()
         assert finished is not None
         if log is not None and log.folder.is_dir():
             print(f"TensorBoard log: {_shown(log.folder)} (tensorboard --logdir "

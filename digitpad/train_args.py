@@ -81,6 +81,12 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--decline-score", choices=["auto", "max_probability", "energy"],
                    help="the score the decline threshold is set on (uniform method; default "
                    "auto: whichever declines more held-out non-digits)")
+    p.add_argument("--nproc", type=positive_int, metavar="N",
+                   help="train on N processes with torch.distributed (DistributedDataParallel; "
+                   "gloo on the CPU, nccl with one GPU each on CUDA): --batch-size is the "
+                   "whole batch, each process takes 1/N of it; process 0 alone prints, "
+                   "evaluates and saves. For several machines use torchrun ... -m digitpad "
+                   "train (see the README)")
     p.add_argument("--out", help="file to save to (default: a new file in the model library)")
     p.add_argument("--resume", metavar="FILE",
                    help="continue the run saved in FILE (or a library model's name) where it "

@@ -9,6 +9,7 @@ statistics see the smaller parts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import torch
 from torch import nn
@@ -72,18 +73,26 @@ class MemorySafeStep:
             self.optimizer.zero_grad(set_to_none=True)
             last.clear()
             total = torch.zeros((), device=x.device)
-            for xs, ys in zip(x.split(self.chunk), y.split(self.chunk)):
-                out = self.model(xs)
-                loss = self.loss_fn(out, ys)
-                if len(ys) != len(y):
-                    loss = loss * (len(ys) / len(y))
-                loss.backward()
+            parts = list(zip(x.split(self.chunk), y.split(self.chunk)))
+            for i, (xs, ys) in enumerate(parts):
+                # under DDP only the last part's backward all-reduces: processes that split a
+                # batch into different numbers of parts still meet once per step
+                with self._no_sync() if i < len(parts) - 1 else nullcontext():
+                    out = self.model(xs)
+                    loss = self.loss_fn(out, ys)
+                    if len(ys) != len(y):
+                        loss = loss * (len(ys) / len(y))
+                    loss.backward()
                 total += loss.detach()
                 last.append(out.detach())
             return total
 
         loss = self.optimizer.step(closure)
         return float(loss), last[0] if len(last) == 1 else torch.cat(last)
+
+    def _no_sync(self) -> AbstractContextManager[object]:
+        no_sync = getattr(self.model, "no_sync", None)  # DistributedDataParallel's
+        return no_sync() if no_sync is not None else nullcontext()
 
     def _free(self) -> None:
         if self.device.type == "cuda":

@@ -19,11 +19,11 @@ from digitpad.core.augment import augment_batch
 from digitpad.core.calibration import calibrate
 from digitpad.core.config import TrainConfig
 from digitpad.core.control import TrainControl
-from digitpad.core.datasets import Dataset, load_dataset
+from digitpad.core.datasets import Dataset
 from digitpad.core.devices import start_on
+from digitpad.core.distributed.world import World, lost_touch
 from digitpad.core.evaluation import evaluate, normalise
 from digitpad.core.explain.watch import Watch
-from digitpad.core.models.registry import get_spec
 from digitpad.core.not_digit_training import (
     batch_preparer,
     fit_decline,
@@ -43,18 +43,19 @@ from digitpad.core.records import (
 from digitpad.core.resume_state import ResumeState
 from digitpad.core.resume_training import Snapshots
 from digitpad.core.training_report import divergence_advice, run_metadata
-from digitpad.core.training_setup import Run, set_up, started_record
+from digitpad.core.training_setup import (
+    LoadingStopped,
+    Run,
+    load_data,
+    set_up,
+    started_record,
+)
 from digitpad.core.training_state import EpochTally, TrainState, time_left
 
 __all__ = ["MISTAKES_KEPT", "Record", "divergence_advice", "time_left", "train",
            "train_one_epoch"]
 MISTAKES_KEPT = 32
 LOADING_STOPPED = "Stopped while the dataset was loading; nothing to save."
-
-
-class _LoadingStopped(Exception):
-    """Raised from the data-progress callback on a stop request (the downloader then removes
-    its partial file)."""
 
 
 def train(
@@ -64,12 +65,15 @@ def train(
     dataset: Dataset | None = None,
     progress: Callable[[DataProgress], None] | None = None,
     resume: ResumeState | None = None,
+    world: World | None = None,
 ) -> Iterator[Record]:
     """Train a model as `config` says, yielding records; the last one is always `Finished`.
 
     `dataset` skips loading (tests, benchmarks); `progress` gets a DataProgress while the data
     set is read or downloaded. `resume` (resume_state.read_resume) goes on from where a saved
-    run stopped, `config` then being resume_training.config_to_continue's. Raises DigitpadError
+    run stopped, `config` then being resume_training.config_to_continue's. `world`: one of the
+    processes of a distributed run (distributed/world.py); only its leader evaluates, and the
+    others' Finished has no model. Raises DigitpadError
     (before any step) for unusable settings or data. Yields Notice…, Started, then Step…
     (Paused when a pause takes effect) and EpochEnd per epoch, then Finished.
     """
@@ -79,27 +83,32 @@ def train(
     device, fallback = start_on(config.device, config.threads)
     if fallback:
         yield Notice(fallback)
+    if world is not None:
+        device = world.connect(device)
     if dataset is None:
         yield Notice(f"Loading {config.dataset}…")
         try:
-            dataset = _load(config, control, progress)
-        except _LoadingStopped:
+            dataset = load_data(config, control, progress)
+        except LoadingStopped:
             yield Finished("stopped", LOADING_STOPPED, 0, {}, time.perf_counter() - started)
             return
     yield Notice(dataset.description)
     if config.not_digits:
         yield Notice(f"Generating {config.not_digits:,} not-a-digit images to learn to decline…")
     dataset, not_digits = prepare(config, dataset, device)
-    run, state = set_up(config, dataset, device, started, not_digits)
-    if getattr(run.model, "notice", ""):
-        yield Notice(run.model.notice)
+    run, state = set_up(config, dataset, device, started, not_digits, world)
+    for notice in (getattr(run.model, "notice", ""), run.notice):
+        if notice:
+            yield Notice(notice)
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
     if notice := snapshots.start():
         yield Notice(notice)
-    watch = Watch(run)  # the first layer and a fixed image's activations, between epochs
-    look = watch.look(run.model)
-    probe = watch.probe
-    yield replace(started_record(run), first_layer=look.first_layer, probe=look.probe,
+    leader = world is None or world.leader
+    watch = Watch(run) if leader else None  # the first layer and a fixed image's activations
+    look = None if watch is None else watch.look(run.model)
+    probe = None if watch is None else watch.probe
+    yield replace(started_record(run), first_layer=None if look is None else look.first_layer,
+                  probe=[] if look is None else look.probe,
                   probe_image=None if probe is None else probe.image,
                   probe_label="" if probe is None else probe.label)
 
@@ -119,35 +128,24 @@ def train(
             if state.best_state is not None or tally.seen == 0:
                 break
         record = end_epoch(run, state, epoch, tally, watch)
-        snapshots.take(record)
-        yield record
+        if record is not None:  # None: a process of a distributed run other than the leader
+            snapshots.take(record)
+            yield record
         if tally.stopped:
             break
     yield from finish(run, state, reason, message, snapshots.latest)
-
-
-def _load(config: TrainConfig, control: TrainControl,
-          progress: Callable[[DataProgress], None] | None) -> Dataset:
-    def report(update: DataProgress) -> None:
-        if control.stop_requested:
-            raise _LoadingStopped  # Stop while loading: give up the data, not the app
-        if progress is not None:
-            progress(update)
-
-    return load_dataset(
-        config.dataset, data_dir=config.data_dir, val_split=config.val_split, seed=config.seed,
-        channels=get_spec(config.model).image_channels, image_size=config.image_size,
-        progress=report, limit=config.limit,
-    )
 
 
 def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
                     epoch: int) -> Generator[Record, None, EpochTally]:
     """One pass over the shuffled training split, a Step per batch; returns the epoch's tally
     (ended early on a stop request or a non-finite loss)."""
-    config, batch, n = run.config, run.config.batch_size, len(run.images)
-    run.model.train()
-    order = torch.randperm(n, generator=state.generator).to(run.device)
+    config, batch, n = run.config, run.batch or run.config.batch_size, len(run.images)
+    (run.trained or run.model).train()
+    if run.shard is not None:  # this process's part of the order all processes share
+        order = run.shard.order(epoch, run.device)
+    else:
+        order = torch.randperm(n, generator=state.generator).to(run.device)
     tally, epoch_start = EpochTally(), time.perf_counter()
     extra = run.not_digits
     if extra is not None:
@@ -159,7 +157,7 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         if control.paused:
             yield Paused(epoch, state.global_step, run.total_steps)
             control.wait_while_paused()
-        if control.stop_requested:
+        if control.stop_requested and run.world is None:  # (processes stop together, below)
             tally.stopped = True
             break
         t0 = time.perf_counter()
@@ -170,8 +168,18 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         x, y = normalise(x, run.mean, run.std), run.labels[idx]
         if extra is not None:  # non-digits after the digits; the tally counts digits only
             x, y = mix_in(extra, x, y, state.generator, prepare_extra)
-        loss_value, outputs, oom_notice = run.stepper.step(x, y)
-        outputs, y = outputs[: len(idx)], y[: len(idx)]
+        try:
+            loss_value, outputs, oom_notice = run.stepper.step(x, y)
+            correct, seen = int((outputs[: len(idx)].argmax(1) == y[: len(idx)]).sum()), len(idx)
+            if run.world is not None:  # the whole batch's figures; any stop request stops all
+                tally.stopped, loss_value, correct, seen = run.world.share_step(
+                    control.stop_requested, loss_value, correct, seen)
+        except RuntimeError as exc:  # a collective failed: another process is gone
+            if run.world is None:
+                raise
+            yield Notice(lost_touch(exc))
+            tally.stopped = True
+            break
         if run.per_step_scheduler and state.scheduler is not None:
             state.scheduler.step()
         state.global_step += 1
@@ -183,22 +191,30 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         if not math.isfinite(loss_value):
             tally.diverged = divergence_advice(config, loss_value, epoch, step)
             break
-        tally.seen += len(idx)
-        tally.loss_sum += loss_value * len(idx)
-        tally.correct += int((outputs.argmax(1) == y).sum())
+        tally.seen += seen
+        tally.loss_sum += loss_value * seen
+        tally.correct += correct
         rate = tally.seen / max(1e-9, time.perf_counter() - epoch_start)
         lr = state.optimizer.param_groups[0]["lr"]
         eta = time_left(state, run.total_steps, config.epochs - epoch + 1)
         yield Step(epoch, step, run.steps_per_epoch, state.global_step, run.total_steps,
                    loss_value, lr, rate, eta)
+        if tally.stopped:
+            break
     return tally
 
 
 def end_epoch(run: Run, state: TrainState, epoch: int, tally: EpochTally,
-              watch: Watch | None = None) -> EpochEnd:
+              watch: Watch | None = None) -> EpochEnd | None:
     """Evaluate on the validation split, keep the weights if they are the best so far, step an
     epoch-wise scheduler; the epoch's record (also kept in state.history), with what `watch`
-    sees of the model (counted as evaluation time, so the time left includes it)."""
+    sees of the model (counted as evaluation time, so the time left includes it). In a
+    distributed run the processes other than the leader only step the scheduler: None."""
+    if run.world is not None and not run.world.leader:
+        if not run.per_step_scheduler and state.scheduler is not None:
+            state.scheduler.step()
+        state.epoch = epoch
+        return None
     data = run.dataset
     t0 = time.perf_counter()
     result = evaluate(run.model, data.val, data.mean, data.std, len(data.class_names),
@@ -231,6 +247,9 @@ def finish(run: Run, state: TrainState, reason: str, message: str,
     """Put the best weights back, score them on the test split, and yield Finished (with
     `resume`, the last epoch's snapshot, for the saved file)."""
     config, data = run.config, run.dataset
+    if run.world is not None and not run.world.leader:  # the leader evaluates and saves
+        yield Finished(reason, message, 0, {}, time.perf_counter() - run.started)
+        return
     if state.best_state is None:
         yield Finished(reason, message or "Stopped before any weights were worth keeping.",
                        0, {}, time.perf_counter() - run.started)

@@ -1,0 +1,56 @@
+"""`digitpad train` in a distributed run (core/distributed): the checks made before any
+process starts, the launcher (`--nproc N`), and the processes other than the leader, which
+train in step with it and print nothing. The leader is commands.run_train itself."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from typing import Any
+
+from digitpad.core.errors import DigitpadError
+
+
+def check_distributed(config: Any, resume: Any, processes: int) -> None:
+    """DigitpadError for what a distributed run cannot do (told before any process starts)."""
+    from digitpad.core.distributed.shard import per_process_batch
+
+    if resume is not None:
+        raise DigitpadError("--resume continues in one process: leave out --nproc (a model "
+                            "trained on several processes can be resumed in one).")
+    if config.optimizer == "lbfgs":
+        raise DigitpadError("LBFGS evaluates the loss a varying number of times per step, "
+                            "which processes cannot keep in step: choose another --optimizer "
+                            "for --nproc.")
+    per_process_batch(config.batch_size, processes)
+
+
+def launch_or_follow(args: argparse.Namespace, config: Any, world: Any) -> int:
+    """Start the processes (world None: this is `digitpad train --nproc N`), or be one of
+    those that train without printing (world not the leader); the exit status."""
+    if world is None:
+        from digitpad.core.distributed.launch import launch, without_nproc
+
+        argv = list(getattr(args, "argv", []))
+        return launch(args.nproc, without_nproc(argv[argv.index("train") + 1 :]))
+    return _follow(config, world)
+
+
+def _follow(config: Any, world: Any) -> int:
+    from digitpad.core.control import TrainControl
+    from digitpad.core.training import train
+
+    control = TrainControl()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        control.request_stop()  # all processes stop at the same step; the leader saves
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for _record in train(config, control, world=world):
+            pass
+    finally:
+        world.leave()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0  # a stop is the leader's to report: a non-zero exit would make torchrun kill it
