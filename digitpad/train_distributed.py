@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 from typing import Any
 
 from digitpad.core.errors import DigitpadError
@@ -15,6 +16,9 @@ def check_distributed(config: Any, resume: Any, processes: int) -> None:
     """DigitpadError for what a distributed run cannot do (told before any process starts)."""
     from digitpad.core.distributed.shard import per_process_batch
 
+    if getattr(sys, "frozen", False):  # torchrun starts `python -m digitpad` per process
+        raise DigitpadError("--nproc needs digitpad installed from pip: the standalone app "
+                            "cannot start the Python processes torchrun runs.")
     if resume is not None:
         raise DigitpadError("--resume continues in one process: leave out --nproc (a model "
                             "trained on several processes can be resumed in one).")
