@@ -144,7 +144,7 @@ def _resumed(args: argparse.Namespace) -> tuple[Any, Any]:
         flags = ", ".join(FIXED_BY_RESUME[dest] for dest in given)
         raise DigitpadError(
             f"--resume goes on with the data and settings the file was trained with, so "
-            f"{flags} cannot be given with it (only --epochs, --device, --threads, "
+            f"{flags} cannot be given with it (only --epochs, --device, --threads, --log-dir, "
             "--data-dir, --out and --no-resume-state can; a file saved without resume state, "
             "which is fine-tuned, also takes --lr and the --not-digits flags); leave out "
             "--resume to start a new run."
