@@ -172,3 +172,21 @@ def test_the_launchers_line_names_what_ended_the_processes(capsys):
     assert "the one that saves, was killed (SIGKILL)" in capsys.readouterr().err
     assert _failed({0: Failure(exitcode=130, pid=40)}, 2) == 130  # it said so itself
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.slow  # two real processes, ~10 s when idle
+def test_torchrun_itself_runs_digitpad_with_one_log_and_one_model(shared_data, tmp_path):
+    pytest.importorskip("tensorboard")
+    out, logs = tmp_path / "out" / "model.pt", tmp_path / "runs"
+    out.parent.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+         "-m", "digitpad", "train", "--data-dir", str(shared_data), "--model", "mlp",
+         "--limit", "1000", "--epochs", "2", "--threads", "1", "--out", str(out),
+         "--log-dir", str(logs)],
+        capture_output=True, text=True, env={**os.environ, **_library(tmp_path)}, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "Training on 2 processes (gloo, cpu)" in run.stderr
+    assert sorted(out.parent.iterdir()) == [out] and run.stdout.count("saved ") == 1
+    (folder,) = logs.iterdir()  # the leader alone writes the TensorBoard log
+    assert len(list(folder.glob("events.out.tfevents.*"))) == 1
