@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -94,31 +93,15 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path]]:
 def save_png(picture: Any, path: Path) -> None:
     """Write a PIL image as PNG atomically: a temporary file in the target's folder, flushed,
     then renamed over the target, so a full disk never leaves a half-written PNG."""
-    from digitpad.core.atomic_save import mode_for, remove_dead_temporaries
+    from digitpad.core.atomic_save import atomic_write
     from digitpad.core.errors import DigitpadError
     from digitpad.core.safe_text import printable
 
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        remove_dead_temporaries(folder, path.name)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                   dir=folder)
+        atomic_write(path, lambda handle: picture.save(handle, "PNG"))
     except OSError as exc:
         raise DigitpadError(f"Cannot write {printable(path, 2000)}: "
                             f"{exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            picture.save(handle, "PNG")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode_for(path))  # mkstemp makes 0600 files; a picture is for sharing
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DigitpadError(f"Cannot write {printable(path, 2000)}: "
-                                f"{exc.strerror or exc}.") from None
-        raise
 
 
 def _fail(message: str) -> int:

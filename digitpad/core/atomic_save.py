@@ -1,13 +1,39 @@
-"""The housekeeping around an atomic save (a temporary file in the target's folder, then
-os.replace): what the temporary file's permissions should be, and removing the temporaries of
-earlier saves whose process was killed mid-write. checkpoint.save_checkpoint does the writing."""
+"""Atomic saves: atomic_write writes a temporary file in the target's folder, syncs it and
+renames it over the target (os.replace), so a crash or a full disk never leaves a half-written
+file. Around it: what the temporary file's permissions should be (mode_for), and removing the
+temporaries of earlier saves whose process was killed mid-write (remove_dead_temporaries).
+Model files (checkpoint), ONNX exports and explain's PNGs are written with atomic_write."""
 
 from __future__ import annotations
 
 import glob
 import os
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write `path` atomically: `write` fills a temporary file .NAME.PID.XXXX.tmp in its folder
+    (after earlier saves' dead temporaries are removed), which is flushed, synced, given the
+    permissions a plain open() would (mode_for: mkstemp makes 0600 files), then renamed over
+    `path`. On any failure, an exception from `write` included, the temporary file is deleted
+    and the exception propagates unchanged (an OSError as such: callers word the message)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    remove_dead_temporaries(folder, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode_for(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def remove_dead_temporaries(folder: Path, name: str) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import platform
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -27,7 +26,7 @@ import torch
 from torch import nn
 
 from digitpad import __version__
-from digitpad.core.atomic_save import mode_for, remove_dead_temporaries
+from digitpad.core.atomic_save import atomic_write
 from digitpad.core.checkpoint_archive import Archive, human, inspect_archive, load_payload, short
 from digitpad.core.checkpoint_model import check_architecture, check_forward, rebuild
 from digitpad.core.errors import CheckpointError
@@ -82,24 +81,9 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, meta: dict[str, A
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        remove_dead_temporaries(folder, path.name)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                   dir=folder)
+        atomic_write(path, lambda handle: torch.save(payload, handle))
     except OSError as exc:
         raise CheckpointError(f"Cannot save the model to {path}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(payload, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode_for(path))  # mkstemp makes 0600 files; a model should be shareable
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            reason = exc.strerror or exc
-            raise CheckpointError(f"Cannot save the model to {path}: {reason}.") from None
-        raise
     return path
 
 

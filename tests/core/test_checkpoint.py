@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from digitpad.core import checkpoint
+from digitpad.core import atomic_save, checkpoint
 from digitpad.core.checkpoint import load_model, read_checkpoint, read_meta, save_checkpoint
 from digitpad.core.config import TrainConfig
 from digitpad.core.errors import CheckpointError
@@ -159,7 +159,7 @@ def test_saving_into_a_read_only_folder(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(checkpoint.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic_save.tempfile, "mkstemp", refuse)
     with pytest.raises(CheckpointError, match="Cannot save the model to .*Permission denied"):
         save_checkpoint(tmp_path / "m.pt", build_model("lenet5", 10), _meta())
     assert list(tmp_path.iterdir()) == []

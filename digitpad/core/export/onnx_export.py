@@ -13,14 +13,13 @@ import contextlib
 import hashlib
 import io
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from digitpad.core.atomic_save import mode_for, remove_dead_temporaries
+from digitpad.core.atomic_save import atomic_write
 from digitpad.core.errors import DigitpadError
 from digitpad.core.export import require
 from digitpad.core.export.onnx_metadata import INPUT_NAME, OUTPUT_NAME, build_metadata
@@ -121,24 +120,8 @@ def _check_target(out: Path) -> None:
 
 def _write(out: Path, data: bytes) -> None:
     """Write `data` to `out` atomically: a temporary file in its folder, synced, renamed."""
-    folder = out.parent if str(out.parent) else Path(".")
     try:
-        remove_dead_temporaries(folder, out.name)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".tmp",
-                                   dir=folder)
+        atomic_write(out, lambda handle: handle.write(data))
     except OSError as exc:
         raise DigitpadError(f"Cannot write {printable(out, 2000)}: "
                             f"{exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode_for(out))
-        os.replace(tmp, out)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DigitpadError(f"Cannot write {printable(out, 2000)}: "
-                                f"{exc.strerror or exc}.") from None
-        raise
