@@ -40,8 +40,17 @@ def launch_or_follow(args: argparse.Namespace, config: Any, world: Any) -> int:
     return _follow(config, world)
 
 
+# After an error, how long a process other than the leader waits for the leader (which most
+# likely met the same error, the data being the same) to say it and end the run, before it
+# says its own: one line, not one per process.
+FOLLOWER_GRACE_S = 10.0
+
+
 def _follow(config: Any, world: Any) -> int:
+    import time
+
     from digitpad.core.control import TrainControl
+    from digitpad.core.safe_text import printable
     from digitpad.core.training import train
 
     control = TrainControl()
@@ -53,6 +62,12 @@ def _follow(config: Any, world: Any) -> int:
     try:
         for _record in train(config, control, world=world):
             pass
+    except DigitpadError as exc:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the leader's end ends this at once
+        time.sleep(FOLLOWER_GRACE_S)
+        print(f"digitpad: error: process {world.rank}: {printable(str(exc), 2000)}",
+              file=sys.stderr)
+        return 1
     finally:
         world.leave()
         for signum, handler in previous.items():

@@ -190,3 +190,14 @@ def test_torchrun_itself_runs_digitpad_with_one_log_and_one_model(shared_data, t
     assert sorted(out.parent.iterdir()) == [out] and run.stdout.count("saved ") == 1
     (folder,) = logs.iterdir()  # the leader alone writes the TensorBoard log
     assert len(list(folder.glob("events.out.tfevents.*"))) == 1
+
+
+@pytest.mark.slow  # three real processes, ~8 s when idle
+def test_an_error_every_process_meets_is_told_once(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = digitpad("train", "--nproc", "2", "--model", "mlp", "--dataset", str(missing),
+                      env_extra=_library(tmp_path))
+    assert_clean_error(result, "does not exist")
+    errors = [x for x in result.stderr.splitlines() if x.startswith("digitpad: error:")]
+    assert len(errors) == 1, result.stderr  # not one per process, nor torchrun's report
+    assert result.returncode == 1

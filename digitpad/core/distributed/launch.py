@@ -60,7 +60,7 @@ def _failed(failures: dict, nproc: int) -> int:
     """One line for what ended the processes (torchrun's ProcessFailure per rank)."""
     leader = failures.get(0)
     others = {rank: f for rank, f in failures.items() if rank != 0}
-    if not others and leader is not None and leader.exitcode > 0:
+    if leader is not None and leader.exitcode > 0:
         return leader.exitcode  # the leader stopped or failed and said why itself
     if leader is not None and leader.exitcode < 0:  # its bar may be left mid-line: "\n"
         print(f"\ndigitpad: error: process 0 of {nproc} (pid {leader.pid}), the one that "
