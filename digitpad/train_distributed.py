@@ -29,12 +29,29 @@ def check_distributed(config: Any, resume: Any, processes: int) -> None:
     per_process_batch(config.batch_size, processes)
 
 
+def check_machine(config: Any, processes: int) -> None:
+    """DigitpadError for more processes than this machine has GPUs (CUDA) or cores (CPU): each
+    would load torch and the data only to wait for the others. (Checked by the launcher; a
+    torchrun job on several machines is its owner's to size.)"""
+    import os
+
+    import torch
+
+    gpus = torch.cuda.device_count() if config.device in ("auto", "cuda") else 0
+    have, what = (gpus, "GPU") if gpus else (os.cpu_count() or 1, "CPU core")
+    if processes > have:
+        raise DigitpadError(
+            f"--nproc {processes} is more processes than this machine has {what}s ({have}): "
+            f"use at most {have}.")
+
+
 def launch_or_follow(args: argparse.Namespace, config: Any, world: Any) -> int:
     """Start the processes (world None: this is `digitpad train --nproc N`), or be one of
     those that train without printing (world not the leader); the exit status."""
     if world is None:
         from digitpad.core.distributed.launch import launch, without_nproc
 
+        check_machine(config, args.nproc)
         argv = list(getattr(args, "argv", []))
         return launch(args.nproc, without_nproc(argv[argv.index("train") + 1 :]))
     return _follow(config, world)

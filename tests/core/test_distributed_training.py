@@ -25,6 +25,7 @@ from tests.core.test_cli import assert_clean_error, digitpad
 # under a point (measured: 91.87/91.65 % for 1/2 processes at seed 0, 91.10/91.57 % at seed 1)
 MATCH = ("--model", "mlp", "--optimizer", "adam", "--lr", "0.001", "--limit", "6000",
          "--epochs", "3", "--no-augment", "--batch-size", "64", "--threads", "1")
+TOO_MANY = (os.cpu_count() or 1) + 2  # processes, more than the cores
 LONG = ("--model", "mlp", "--limit", "20000", "--epochs", "40", "--threads", "1")
 
 
@@ -61,6 +62,8 @@ def test_nproc_is_taken_out_of_the_workers_arguments():
 @pytest.mark.parametrize(("extra", "says"), [
     (("--batch-size", "65"), "multiple of 2"),
     (("--optimizer", "lbfgs"), "LBFGS"),
+    (("--nproc", str(TOO_MANY), "--batch-size", str(16 * TOO_MANY), "--device", "cpu"),
+     "CPU cores"),
 ])
 def test_what_processes_cannot_do_is_told_before_they_start(shared_data, tmp_path, extra, says):
     result = digitpad("train", "--nproc", "2", "--data-dir", str(shared_data), "--model", "mlp",
