@@ -60,8 +60,13 @@ def _failed(failures: dict, nproc: int) -> int:
     """One line for what ended the processes (torchrun's ProcessFailure per rank)."""
     leader = failures.get(0)
     others = {rank: f for rank, f in failures.items() if rank != 0}
-    if leader is not None and leader.exitcode > 0:
-        return leader.exitcode  # the leader stopped or failed and said why itself
+    # the leader failed and said why (the others were then stopped by the agent), or it was
+    # stopped and saved while the others only stopped with it: nothing to add
+    stopped_with_it = all(f.exitcode in (-signal.SIGTERM, -signal.SIGINT, *STOPPED)
+                          for f in others.values())
+    if leader is not None and leader.exitcode > 0 and (
+            leader.exitcode not in STOPPED or stopped_with_it):
+        return leader.exitcode
     if leader is not None and leader.exitcode < 0:  # its bar may be left mid-line: "\n"
         print(f"\ndigitpad: error: process 0 of {nproc} (pid {leader.pid}), the one that "
               f"saves, {_how(leader.exitcode)}, so training stopped and nothing was saved; "
