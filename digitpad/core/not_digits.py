@@ -8,6 +8,8 @@ samples look like what the model sees: light ink on black, centred by mass, scal
 Kinds (each a generator `(rng, context) -> PIL image`):
   strokes  letters and symbols from the hand-made templates in `not_digit_strokes`
   font     letters and symbols rendered from DejaVu Sans (system) or Pillow's bundled font
+  hershey  letters and symbols of the single-stroke Hershey fonts (`not_digit_glyphs`), drawn
+           with the pen and jitter of the templates (left out, with a notice, without the package)
   scribble random pen scribbles
   shapes   squares, triangles, grids, spirals (strokes) and filled blobs
   noise    scattered dots and short dashes
@@ -28,15 +30,16 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from digitpad.core.idx import find_idx, read_idx
+from digitpad.core.not_digit_glyphs import glyphs
 from digitpad.core.not_digit_strokes import LETTERS, SHAPES, SYMBOLS, TEMPLATES
 from digitpad.core.preprocess import preprocess
 
-VERSION = 2  # 2: strokes at the Draw tab's range of sizes and pens (1: 120-190 px, pen 10-26)
+VERSION = 3  # 3: + hershey; 2: strokes at the Draw tab's sizes and pens (1: 120-190 px, pen 10-26)
 CANVAS = 280
 PEN = (6, 40)  # round pen widths in canvas pixels, the Draw tab's brush range
 MAX_PEN_RATIO = 0.25  # no pen wider than a quarter of the drawing's size (as bench mouse)
 SIZE = (70, 200)  # a drawing's size in canvas pixels (a quarter to most of the canvas)
-DEFAULT_KINDS = ("strokes", "font", "scribble", "shapes", "noise", "fashion")
+DEFAULT_KINDS = ("strokes", "font", "hershey", "scribble", "shapes", "noise", "fashion")
 FONT_TEXT = "AWXMKHNEFRYVUhkmnwx#@&%*+="  # no digit look-alikes (O, l, I, !, ?, S, Z, B, G, q...)
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -54,6 +57,7 @@ class NotDigits:
 class _Context:
     font_path: str | None
     fashion: np.ndarray | None
+    glyphs: tuple = ()  # the Hershey glyphs' strokes
 
 
 def _canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -90,6 +94,12 @@ def _strokes(rng: np.random.Generator, ctx: _Context) -> Image.Image:
     names = LETTERS + SYMBOLS
     img, draw = _canvas()
     _polylines(draw, TEMPLATES[names[int(rng.integers(len(names)))]], rng)
+    return img
+
+
+def _hershey(rng: np.random.Generator, ctx: _Context) -> Image.Image:
+    img, draw = _canvas()
+    _polylines(draw, list(ctx.glyphs[int(rng.integers(len(ctx.glyphs)))]), rng)
     return img
 
 
@@ -155,7 +165,8 @@ def _fashion(rng: np.random.Generator, ctx: _Context) -> Image.Image:
 
 
 GENERATORS: dict[str, Callable[[np.random.Generator, _Context], Image.Image]] = {
-    "strokes": _strokes, "font": _font, "scribble": _scribble, "shapes": _shapes,
+    "strokes": _strokes, "font": _font, "hershey": _hershey, "scribble": _scribble,
+    "shapes": _shapes,
     "noise": _noise, "fashion": _fashion,
 }
 
@@ -195,11 +206,18 @@ def generate(n: int, seed: int, kinds: tuple[str, ...] = DEFAULT_KINDS,
         fashion, notice = _load_fashion(data_dir)
         if notice:
             notices.append(notice)
-    used = [k for k in kinds if k != "fashion" or fashion is not None]
+    strokes: tuple = ()
+    if "hershey" in kinds:
+        try:
+            strokes = tuple(s for _, s in glyphs())
+        except ImportError:
+            notices.append("kind 'hershey' left out: the Hershey-Fonts package is not installed")
+    used = [k for k in kinds if (k != "fashion" or fashion is not None)
+            and (k != "hershey" or strokes)]
     if not used:
         raise ValueError("No not-a-digit kinds left to generate.")
     font_path, font_name = _find_font()
-    ctx = _Context(font_path, fashion)
+    ctx = _Context(font_path, fashion, strokes)
     root = np.random.SeedSequence([VERSION, seed])
     rngs = {k: np.random.default_rng(s) for k, s in zip(used, root.spawn(len(used)))}
     images = np.zeros((n, 28, 28), np.uint8)

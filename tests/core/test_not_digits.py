@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from digitpad.core import not_digits
+from digitpad.core.not_digit_glyphs import glyphs
 from digitpad.core.not_digits import generate
 
-LOCAL_KINDS = ("strokes", "font", "scribble", "shapes", "noise")
+LOCAL_KINDS = ("strokes", "font", "hershey", "scribble", "shapes", "noise")
 
 
 def test_same_seed_gives_identical_bytes_and_other_seeds_differ() -> None:
@@ -64,6 +65,30 @@ def test_font_fallback_is_recorded_and_still_draws(monkeypatch, tmp_path) -> Non
     _check_mnist_form(out.images)
 
 
+def test_hershey_glyphs_are_pen_strokes_with_no_digit_look_alikes() -> None:
+    found = glyphs()
+    assert len(found) > 150  # six hands of letters, symbols and markers
+    look_alikes = set("OoDQCcIilJjTtSsZzBGbqgad!?/|$[]{}0123456789")
+    for name, strokes in found:
+        face, char = name.split(":")
+        assert face == "markers" or char not in look_alikes, name
+        points = np.array([p for line in strokes for p in line])
+        extent = points.max(0) - points.min(0)
+        assert points.min() >= -1e-9 and points.max() <= 1 + 1e-9, name
+        # a glyph much thinner than it is long would be a 1 (or a 1 lying down) once scaled
+        assert extent.min() >= 0.3 * extent.max(), name
+
+
+def test_without_the_hershey_package_its_kind_is_left_out_with_a_notice(monkeypatch) -> None:
+    def missing() -> None:
+        raise ImportError("No module named 'HersheyFonts'")
+
+    monkeypatch.setattr(not_digits, "glyphs", missing)
+    out = generate(6, seed=3, kinds=("hershey", "strokes"))
+    assert out.recipe["kinds"] == ["strokes"] and set(out.kinds) == {"strokes"}
+    assert any("Hershey-Fonts" in n for n in out.recipe["notices"])
+
+
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown not-a-digit kinds"):
         generate(3, seed=0, kinds=("letters?",))
@@ -73,7 +98,8 @@ def _check_mnist_form(images: np.ndarray) -> None:
     assert images.dtype == np.uint8 and images.shape[1:] == (28, 28)
     for img in images:
         assert img.max() > 100, "blank sample"
-        assert np.median(img) == 0  # light ink on black, as MNIST
+        ring = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
+        assert np.median(ring) == 0  # light ink on black, as MNIST (a filled bag covers half)
         ys, xs = np.nonzero(img)
         w = img[ys, xs].astype(float)
         cy, cx = (ys * w).sum() / w.sum(), (xs * w).sum() / w.sum()
