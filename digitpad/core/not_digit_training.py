@@ -48,6 +48,7 @@ PER_DIGIT = 0.5  # non-digits added to a batch per digit in it
 VAL_SHARE = 0.1  # held-out non-digits, as a share of the training ones (at least MIN_VAL)
 MIN_VAL = 200
 VARIED_COPIES = 2  # augmented copies of the validation digits the threshold must also keep
+ASPECT_SHARE = 1 / 3  # training digits widened or narrowed, so the model knows such digits
 
 
 @dataclass
@@ -186,6 +187,19 @@ def varied_digits(val: Split, copies: int = VARIED_COPIES, seed: int = 0) -> Spl
                          generator)
         images.append(varied.mul(255).round().clamp(0, 255).to(torch.uint8))
     return Split(torch.cat(images), val.labels.repeat(copies + 1))
+
+
+def vary_aspect(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """The float batch with a random third of its digits widened or narrowed 0.6-1.6x (as
+    `varied_digits`): without them in training, a model that learns "not a digit" takes a
+    stretched picture of a 3 for one, and the threshold that keeps such digits declines less."""
+    pick = torch.rand(len(x), generator=generator) < ASPECT_SHARE
+    if not bool(pick.any()):
+        return x
+    out = x.clone()
+    index = pick.nonzero().squeeze(1).to(x.device)
+    out[index] = _aspect(x[index].cpu(), generator).to(x.device)
+    return out
 
 
 def _aspect(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -30,6 +30,7 @@ from digitpad.core.not_digit_training import (
     mix_in,
     prepare,
     scored_on_test,
+    vary_aspect,
 )
 from digitpad.core.records import (
     DataProgress,
@@ -165,6 +166,8 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         x = run.images[idx].float().div_(255)
         if config.augment:
             x = augment_batch(x, run.dataset.augment_style, state.generator)
+            if extra is not None:  # widened digits are digits too, as the threshold assumes
+                x = vary_aspect(x, state.generator)
         x, y = normalise(x, run.mean, run.std), run.labels[idx]
         if extra is not None:  # non-digits after the digits; the tally counts digits only
             x, y = mix_in(extra, x, y, state.generator, prepare_extra)

@@ -14,7 +14,7 @@ from digitpad.core.config import TrainConfig
 from digitpad.core.datasets import Dataset
 from digitpad.core.decline import NOT_A_DIGIT
 from digitpad.core.errors import DigitpadError
-from digitpad.core.not_digit_training import OUTLIER_WEIGHT, loss_with_not_digits
+from digitpad.core.not_digit_training import OUTLIER_WEIGHT, loss_with_not_digits, vary_aspect
 from digitpad.core.predictor import Predictor
 from digitpad.core.splits import make_dataset
 from tests.core.conftest import run_to_end
@@ -32,6 +32,25 @@ def test_outlier_exposure_adds_the_cross_entropy_to_uniform_on_non_digits() -> N
     even = loss(torch.zeros(1, 3), torch.tensor([-1]))
     assert float(even) == pytest.approx(OUTLIER_WEIGHT * math.log(3))
     assert loss_with_not_digits(F.cross_entropy, "class") is F.cross_entropy
+
+
+def test_a_third_of_the_training_digits_are_widened_or_narrowed() -> None:
+    """Learning "not a digit" must not teach that a stretched digit is one: about a third of
+    every batch is drawn wider or narrower, the rest is left exactly as it was."""
+    x = torch.zeros(600, 1, 28, 28)
+    x[:, :, 4:24, 12:16] = 1.0  # an upright bar, 4 px wide and 20 tall
+    out = vary_aspect(x, torch.Generator().manual_seed(0))
+    again = vary_aspect(x, torch.Generator().manual_seed(0))
+    assert torch.equal(out, again)
+    changed = (out != x).flatten(1).any(1)
+    assert 0.25 < float(changed.float().mean()) < 0.42
+    heights = (out[changed].sum(3) > 0.5).sum(2).squeeze(1).float()  # rows with ink
+    ink = out[changed].flatten(1).sum(1)
+    # one side scaled by 1/1.6 .. 1, the other kept: a wider bar is shorter, a narrower one
+    # as tall and thinner; either way it has less ink than the 80 px it had
+    assert float(heights.min()) <= 15 and float(heights.max()) >= 19
+    assert float(ink.max()) < 80 and float(ink.min()) > 80 / 1.6 * 0.75  # (resampling)
+    assert torch.equal(out[~changed], x[~changed])
 
 
 @pytest.mark.parametrize("method", ["uniform", "class"])
