@@ -2,7 +2,8 @@
 
 With `TrainConfig.not_digits = N`, N images from core.not_digits join training (plus a tenth as
 many, from another seed, held out to fit the decline threshold). Every batch of digits gets half
-as many non-digits, drawn at random and augmented like the digits. Two ways to teach them:
+as many non-digits, drawn at random and augmented like the digits, and 15% of the digits are
+widened or narrowed (`vary_aspect`: a stretched digit is still a digit). Two ways to teach them:
 
   uniform  Outlier Exposure (Hendrycks et al., ICLR 2019): the loss adds, with weight 0.5, the
            cross-entropy from the model's output on a non-digit to the uniform distribution, so
@@ -48,7 +49,9 @@ PER_DIGIT = 0.5  # non-digits added to a batch per digit in it
 VAL_SHARE = 0.1  # held-out non-digits, as a share of the training ones (at least MIN_VAL)
 MIN_VAL = 200
 VARIED_COPIES = 2  # augmented copies of the validation digits the threshold must also keep
-ASPECT_SHARE = 1 / 3  # training digits widened or narrowed, so the model knows such digits
+# training digits widened or narrowed, so the model knows such digits (measured: a third cost
+# 0.3 points of MNIST and declined no more than 0.15 did)
+ASPECT_SHARE = 0.15
 
 
 @dataclass
@@ -190,7 +193,7 @@ def varied_digits(val: Split, copies: int = VARIED_COPIES, seed: int = 0) -> Spl
 
 
 def vary_aspect(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """The float batch with a random third of its digits widened or narrowed 0.6-1.6x (as
+    """The float batch with a random 15% of its digits widened or narrowed 0.6-1.6x (as
     `varied_digits`): without them in training, a model that learns "not a digit" takes a
     stretched picture of a 3 for one, and the threshold that keeps such digits declines less."""
     pick = torch.rand(len(x), generator=generator) < ASPECT_SHARE

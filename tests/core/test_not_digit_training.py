@@ -34,16 +34,16 @@ def test_outlier_exposure_adds_the_cross_entropy_to_uniform_on_non_digits() -> N
     assert loss_with_not_digits(F.cross_entropy, "class") is F.cross_entropy
 
 
-def test_a_third_of_the_training_digits_are_widened_or_narrowed() -> None:
-    """Learning "not a digit" must not teach that a stretched digit is one: about a third of
-    every batch is drawn wider or narrower, the rest is left exactly as it was."""
+def test_some_training_digits_are_widened_or_narrowed() -> None:
+    """Learning "not a digit" must not teach that a stretched digit is one: about 15% of every
+    batch is drawn wider or narrower, the rest is left exactly as it was."""
     x = torch.zeros(600, 1, 28, 28)
     x[:, :, 4:24, 12:16] = 1.0  # an upright bar, 4 px wide and 20 tall
     out = vary_aspect(x, torch.Generator().manual_seed(0))
     again = vary_aspect(x, torch.Generator().manual_seed(0))
     assert torch.equal(out, again)
     changed = (out != x).flatten(1).any(1)
-    assert 0.25 < float(changed.float().mean()) < 0.42
+    assert 0.10 < float(changed.float().mean()) < 0.20
     heights = (out[changed].sum(3) > 0.5).sum(2).squeeze(1).float()  # rows with ink
     ink = out[changed].flatten(1).sum(1)
     # one side scaled by 1/1.6 .. 1, the other kept: a wider bar is shorter, a narrower one
