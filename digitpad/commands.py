@@ -11,9 +11,17 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from digitpad.core.records import Step
+
+
+def _threads(record: Step) -> dict[str, int]:
+    """The progress line's `threads=N` when the run chose the count by timing its steps."""
+    return {"threads": record.threads} if record.threads else {}
 
 
 def _fmt_time(seconds: float) -> str:
@@ -128,7 +136,7 @@ def run_train(args: argparse.Namespace) -> int:
                     if record.step % 10 == 0 or record.step == record.steps_per_epoch:
                         bar.set_postfix(loss=f"{record.loss:.4f}",
                                         img_s=f"{record.images_per_s:.0f}",
-                                        left=_fmt_time(record.eta))
+                                        left=_fmt_time(record.eta), **_threads(record))
                 elif isinstance(record, EpochEnd):
                     if bar is not None:
                         bar.close()

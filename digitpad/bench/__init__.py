@@ -24,13 +24,18 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
 
         return "digitpad.bench.gui_smoothness", "GUI while training", bench_gui(
             str(data_dir(args.data_dir)), args.model, args.epochs, args.limit, args.timeout,
-            args.dataset)
+            args.dataset, args.busy)
     if args.bench == "train":
         from digitpad.bench.train_speed import bench_train
 
         return "digitpad.bench.train_speed", "Time to test accuracy", bench_train(
             data_dir(args.data_dir), args.target, args.max_epochs, args.max_seconds,
             args.limit, args.threads)
+    if args.bench == "busy":
+        from digitpad.bench.busy import bench_busy
+
+        return "digitpad.bench.busy", "Training quiet and beside busy programs", bench_busy(
+            data_dir(args.data_dir), args.models, args.steps)
     if args.bench == "models":
         from digitpad.bench.model_speed import bench_models
 

@@ -48,6 +48,7 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
 
         if isinstance(r, Steps):
             probe.measuring = True  # from the first batch on: data loading is not training
+            state["threads"] = r.latest.threads
             if r.latest.step == r.latest.steps_per_epoch:
                 state["rates"].append(r.latest.images_per_s)
         elif isinstance(r, EpochEnd):
@@ -70,38 +71,44 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     window.close()
     rates = state["rates"] or [float("nan")]
     return {"gaps": probe.percentiles(), "images_per_s": float(np.mean(rates)),
-            "result": state.get("result")}
+            "result": state.get("result"), "threads": state.get("threads", 0)}
 
 
-def _cli_run(values: dict[str, Any]) -> float:
+def _cli_run(values: dict[str, Any]) -> tuple[float, int]:
     from digitpad.core.config import TrainConfig
-    from digitpad.core.records import EpochEnd
+    from digitpad.core.records import EpochEnd, Step
     from digitpad.core.training import train
 
     config = TrainConfig.from_dict(values)
-    rates = [r.images_per_s for r in train(config) if isinstance(r, EpochEnd)]
-    return float(np.mean(rates)) if rates else float("nan")
+    rates, threads = [], 0
+    for r in train(config):
+        if isinstance(r, EpochEnd):
+            rates.append(r.images_per_s)
+        elif isinstance(r, Step):
+            threads = r.threads
+    return (float(np.mean(rates)) if rates else float("nan")), threads
 
 
 def bench_gui(data_dir: str, model: str = "digitnet", epochs: int = 1, limit: int = 8000,
-              timeout_s: float = 300, dataset: str = "mnist") -> dict[str, Any]:
-    """Measure GUI timer gaps during a Train-tab run, and GUI vs command-line images/s."""
-    from digitpad.gui.workers.training_worker import training_threads
+              timeout_s: float = 300, dataset: str = "mnist", busy: int = 0) -> dict[str, Any]:
+    """Measure GUI timer gaps during a Train-tab run, and GUI vs command-line images/s, both
+    with the thread count they choose (core/thread_choice.py), beside `busy` busy processes
+    (bench/busy.py) started before and stopped after both runs."""
+    from digitpad.bench.busy import busy_processes
 
     values = {"dataset": dataset, "data_dir": data_dir, "model": model, "epochs": epochs,
               "limit": limit, "device": "cpu"}
-    gui = _gui_run(values, timeout_s)
-    # a fresh `digitpad train` uses torch's default, one thread per core (set explicitly: the
-    # GUI run has already changed this process's thread count)
-    cli_threads = os.cpu_count() or 1
-    cli_rate = _cli_run({**values, "threads": cli_threads})
+    with busy_processes(busy):
+        gui = _gui_run(values, timeout_s)
+        cli_rate, cli_threads = _cli_run(values)
     return {
         "timer_gap": gui["gaps"],
         "gui_images_per_s": gui["images_per_s"],
-        "gui_training_threads": training_threads(),
+        "gui_training_threads": gui["threads"],
         "cli_images_per_s": cli_rate,
         "cli_training_threads": cli_threads,
         "gui_vs_cli": gui["images_per_s"] / cli_rate if cli_rate else float("nan"),
+        "busy_processes": busy,
         "config": values,
     }
 
@@ -113,12 +120,14 @@ def format_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
     gap, config = result["timer_gap"], result["config"]
     return [
         ("config", f"{printable(config['dataset'])}, {config['model']}, {config['epochs']} "
-                   f"epoch(s), {config['limit']:,} images"),
+                   f"epoch(s), {config['limit']:,} images, beside "
+                   f"{result.get('busy_processes', 0)} busy process(es)"),
         ("timer gap p50 / p99 / max", f"{gap['p50_ms']:.1f} / {gap['p99_ms']:.1f} / "
                                       f"{gap['max_ms']:.1f} ms (10 ms timer)"),
         ("training images/s: GUI", f"{result['gui_images_per_s']:,.0f} "
-                                   f"({result['gui_training_threads']} thread(s))"),
+                                   f"(ended on {result['gui_training_threads']} thread(s))"),
         ("training images/s: command line", f"{result['cli_images_per_s']:,.0f} "
-                                            f"({result['cli_training_threads']} threads)"),
+                                            f"(ended on {result['cli_training_threads']} "
+                                            "thread(s))"),
         ("GUI / command line", f"{result['gui_vs_cli']:.0%}"),
     ]

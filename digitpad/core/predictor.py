@@ -20,6 +20,19 @@ from digitpad.core.errors import CheckpointError
 from digitpad.core.preprocess import Preprocessed, preprocess
 from digitpad.core.safe_text import printable
 
+# One image is fastest on one torch thread, and stays fast when the computer is busy: measured
+# with `digitpad bench latency --no-gui --calls 300` on 2 cores (OMP_NUM_THREADS=1 / 2), p95
+# 1.65 / 1.67 ms quiet, but 1.67 / 81 ms beside one busy process (the second thread waits at
+# every barrier for a core that is running something else).
+PREDICTION_THREADS = 1
+
+
+def one_image_threads() -> None:
+    """Run this thread's torch work on PREDICTION_THREADS threads. torch keeps the count per
+    thread (OpenMP's and MKL's), so a training thread's own count is not changed."""
+    if torch.get_num_threads() != PREDICTION_THREADS:
+        torch.set_num_threads(PREDICTION_THREADS)
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -158,6 +171,7 @@ class Predictor:
             return Prediction(self.class_names)
         x, prep = prepared
         with self._lock, torch.inference_mode():
+            one_image_threads()
             outputs = self.model(x).float()
             rule = self.rule
             answers = answer(outputs, self.temperature, self._reject, rule)

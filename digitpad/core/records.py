@@ -76,6 +76,7 @@ class Step:
     lr: float
     images_per_s: float  # over the epoch so far, training time only
     eta: float  # seconds still to go, estimated (training.time_left; the CLI shows the same)
+    threads: int = 0  # CPU threads this step ran on (0: not the CPU's choice to make)
 
 
 @dataclass(frozen=True)

@@ -104,14 +104,9 @@ def train(
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
     if notice := snapshots.start():
         yield Notice(notice)
-    leader = world is None or world.leader
-    watch = Watch(run) if leader else None  # the first layer and a fixed image's activations
-    look = None if watch is None else watch.look(run.model)
-    probe = None if watch is None else watch.probe
-    yield replace(started_record(run), first_layer=None if look is None else look.first_layer,
-                  probe=[] if look is None else look.probe,
-                  probe_image=None if probe is None else probe.image,
-                  probe_label="" if probe is None else probe.label)
+    # the first layer and a fixed image's activations, looked at by the leader only
+    watch = Watch(run) if world is None or world.leader else None
+    yield Watch.started(started_record(run), watch, run.model)
 
     reason, message = "completed", ""
     for epoch in range(state.epoch + 1, config.epochs + 1):
@@ -135,6 +130,8 @@ def train(
         if tally.stopped:
             break
     yield from finish(run, state, reason, message, snapshots.latest)
+    if run.threads:
+        run.threads.restore()
 
 
 def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
@@ -161,6 +158,7 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         if control.stop_requested and run.world is None:  # (processes stop together, below)
             tally.stopped = True
             break
+        threads = run.threads.before_step() if run.threads else 0
         t0 = time.perf_counter()
         idx = order[(step - 1) * batch : step * batch]
         x = run.images[idx].float().div_(255)
@@ -187,6 +185,8 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
             state.scheduler.step()
         state.global_step += 1
         step_time = time.perf_counter() - t0
+        if run.threads:
+            run.threads.after_step(step_time, len(idx))
         state.train_time += step_time
         tally.train_time += step_time
         if oom_notice:
@@ -201,7 +201,7 @@ def train_one_epoch(run: Run, state: TrainState, control: TrainControl,
         lr = state.optimizer.param_groups[0]["lr"]
         eta = time_left(state, run.total_steps, config.epochs - epoch + 1)
         yield Step(epoch, step, run.steps_per_epoch, state.global_step, run.total_steps,
-                   loss_value, lr, rate, eta)
+                   loss_value, lr, rate, eta, threads)
         if tally.stopped:
             break
     return tally

@@ -21,6 +21,7 @@ from digitpad.core.models.registry import build_model, get_spec
 from digitpad.core.not_digit_training import NotDigitData, loss_with_not_digits
 from digitpad.core.optim import build_optimizer, build_scheduler
 from digitpad.core.records import DataProgress, Started
+from digitpad.core.thread_choice import ThreadChoice, for_run
 from digitpad.core.train_step import MemorySafeStep
 from digitpad.core.training_state import TrainState
 
@@ -68,6 +69,7 @@ class Run:
     trained: nn.Module | None = None  # what steps train: the model, or its DDP wrapper
     batch: int = 0  # images per step in this process (the batch size over the processes)
     notice: str = ""  # how the run is spread over processes, for the caller to show
+    threads: ThreadChoice | None = None  # the CPU thread count, chosen by timing steps
 
     @property
     def total_steps(self) -> int:
@@ -111,6 +113,7 @@ def set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started:
         torch.tensor(dataset.mean, dtype=torch.float32, device=device),
         torch.tensor(dataset.std, dtype=torch.float32, device=device),
         steps_per_epoch, per_step, started, not_digits, world, shard, trained, batch, notice,
+        for_run(config.threads, device.type, world is not None, steps_per_epoch),
     )
     return run, TrainState(optimizer, scheduler, generator)
 

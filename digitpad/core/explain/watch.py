@@ -17,7 +17,7 @@ statistics move and no random numbers are drawn. They are not kept in the resume
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from digitpad.core.explain.first_layer import first_layer
 from digitpad.core.explain.records import FirstLayer, LayerActivation
 
 if TYPE_CHECKING:
+    from digitpad.core.records import Started
     from digitpad.core.training_setup import Run
 
 
@@ -64,6 +65,17 @@ class Watch:
         """The first layer's images and the probe image's activations, for `model` as it is."""
         probe = [] if self.probe is None else model_activations(model, self.probe.x)
         return Look(first_layer(model, self.meta), probe)
+
+    @staticmethod
+    def started(record: Started, watch: Watch | None, model: torch.nn.Module) -> Started:
+        """The run's Started record with what `watch` sees before the first step (nothing
+        when there is no watch: a distributed run's processes other than the leader)."""
+        if watch is None:
+            return replace(record, first_layer=None, probe=[])
+        look, probe = watch.look(model), watch.probe
+        return replace(record, first_layer=look.first_layer, probe=look.probe,
+                       probe_image=None if probe is None else probe.image,
+                       probe_label="" if probe is None else probe.label)
 
 
 def probe_of(run: Run) -> Probe | None:

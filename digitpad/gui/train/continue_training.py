@@ -92,7 +92,8 @@ class ContinueDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(0, MAX_THREADS)
         self.threads.setSpecialValueText("Automatic")
-        self.threads.setToolTip("CPU threads for training (Automatic: one per core)")
+        self.threads.setToolTip("CPU threads for training (Automatic: the run times its own "
+                                "steps on 1 thread and on one per core and keeps the faster)")
         self.save_name = QLineEdit()
         self.save_name.setToolTip("Saved as a new model in your library; the original stays")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -30,15 +30,19 @@ def no_better_than_chance(accuracy: float, classes: int) -> bool:
 
 
 def describe_step(step: Step, paused: bool = False) -> str:
-    """'Epoch 2 of 12 · step 40 of 174 in this epoch · 2,140 images/s · 1:23 left' for a Step
-    record (its time left is train()'s own estimate, the one `digitpad train` shows); paused:
-    'Paused at epoch 2 of 12 · step 40 of 174 in this epoch'."""
+    """'Epoch 2 of 12 · step 40 of 174 in this epoch · 2,140 images/s on 2 threads · 1:23 left'
+    for a Step record (its time left is train()'s own estimate, the one `digitpad train`
+    shows; the threads when the run chose them); paused: 'Paused at epoch 2 of 12 · step 40
+    of 174 in this epoch'."""
     epochs = step.total_steps // max(1, step.steps_per_epoch)
     where = (f"epoch {step.epoch} of {epochs} · step {step.step} of {step.steps_per_epoch} "
              "in this epoch")
     if paused:
         return f"Paused at {where}"
-    parts = [where[0].upper() + where[1:], f"{step.images_per_s:,.0f} images/s"]
+    speed = f"{step.images_per_s:,.0f} images/s"
+    if step.threads:  # chosen by timing the steps (core/thread_choice.py)
+        speed += f" on {step.threads} thread{'s' if step.threads > 1 else ''}"
+    parts = [where[0].upper() + where[1:], speed]
     if step.eta >= 0:
         parts.append(f"{format_duration(step.eta)} left")
     return " · ".join(parts)

@@ -42,7 +42,8 @@ class FailureKind(StrEnum):
 
 
 def training_threads() -> int:
-    """Intra-op threads for training: one per core, as `digitpad train` uses.
+    """Intra-op threads for a fine-tune (a training run chooses its own by timing its steps,
+    core/thread_choice.py): one per core.
 
     Measured with `digitpad bench gui` on 2 cores: leaving a core to the GUI kept the timer gaps
     lower (p99 18 ms) but trained at only 55% of the command line's speed; all cores, with the
@@ -132,7 +133,8 @@ class TrainingLoop(QObject):
         if not isinstance(config, TrainConfig):
             config = TrainConfig.from_dict(dict(config))
         log_dir = config.log_dir  # the log is no part of the run: not saved with the model
-        config = replace(config, threads=config.threads or training_threads(), log_dir="")
+        # threads: as the person set them, else (0) chosen by timing the run's own steps
+        config = replace(config, log_dir="")
         resume = None
         if self._resume_from is not None:  # the file's data and settings, a new total
             from digitpad.core.resume_state import read_resume

@@ -266,5 +266,6 @@ def test_bench_gui_takes_a_dataset_and_prints_its_name_escaped():
               "config": {"dataset": "/data/\x1b[31mred", "model": "digitnet", "epochs": 2,
                          "limit": 3000}}
     rows = dict(format_rows(result))
-    assert rows["config"].endswith("red, digitnet, 2 epoch(s), 3,000 images")
+    assert rows["config"].endswith("red, digitnet, 2 epoch(s), 3,000 images, beside 0 busy "
+                                   "process(es)")
     assert "\x1b" not in rows["config"]  # a folder's name cannot drive the terminal

@@ -46,6 +46,6 @@ def test_the_bar_counts_the_run_the_line_the_epoch_and_a_pause_shows_no_speed(
         qtbot.mouseClick(tab.pause_button, Qt.MouseButton.LeftButton)  # Resume
     line = tab.progress.label.text()
     assert re.fullmatch(r"Epoch [23] of 3 · step \d+ of \d+ in this epoch · [\d,]+ images/s"
-                        r"( · \d+:\d\d left)?", line), line
+                        r" on \d+ threads?( · \d+:\d\d left)?", line), line
     qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.is_training(), timeout=60_000)

@@ -54,3 +54,13 @@ def test_paused_marks_the_last_step_shown(progress):
     # no speed or time left while nothing runs (issue 12 trial: "258 images/s · 3:38 left")
     assert progress.label.text() == "Paused at epoch 1 of 3 · step 7 of 100 in this epoch"
     assert progress.value() == 7
+
+
+def test_the_speed_says_how_many_threads_the_run_chose(progress):
+    chose = Step(1, 5, 100, 5, 300, 0.5, 0.01, 2140.0, 83.0, threads=1)
+    progress.show_record(Steps((chose,)))
+    assert "· 2,140 images/s on 1 thread ·" in progress.label.text()
+    progress.show_record(Steps((Step(1, 6, 100, 6, 300, 0.5, 0.01, 2140.0, 83.0, threads=2),)))
+    assert "· 2,140 images/s on 2 threads ·" in progress.label.text()
+    progress.show_record(Steps((step(7, 60.0),)))  # pinned (--threads, CUDA): not said
+    assert "· 1,234 images/s · 1:00 left" in progress.label.text()
