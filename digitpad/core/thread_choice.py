@@ -114,10 +114,6 @@ class ThreadChoice:
             self._set(self._before)
             self.current = self._before
 
-    @property
-    def measuring(self) -> bool:
-        return bool(self._queue)
-
     def before_step(self) -> int:
         want = self._queue[0] if self._queue else self.chosen
         if want != self.current:
