@@ -54,6 +54,7 @@ class Started:
     epochs: int
     steps_per_epoch: int
     total_steps: int
+    precision: str = "float32"  # how the steps compute (core.precision), e.g. "bfloat16 mixed"
     # Watch it learn (core.explain.watch), before the first step: the first layer's images,
     # and the fixed validation image (uint8, read-only; None without one), its class and its
     # activations; each EpochEnd then brings the same two for the end of its epoch

@@ -26,6 +26,7 @@ from typing import Any
 import torch
 
 MAX_LIST = 100_000  # values in one list (L-BFGS keeps a few dozen)
+_PLAIN = torch.contiguous_format  # how a file keeps tensors (training may use channels-last)
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 # what torch's optimizers and RNGs keep: floats, step counts, random states
 _DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int64,
@@ -41,7 +42,7 @@ def pack(value: Any, prefix: str, tensors: dict[str, torch.Tensor]) -> Any:
     into `tensors` under names starting with `prefix`."""
     if isinstance(value, torch.Tensor):
         name = f"{prefix}.{len(tensors)}"
-        tensors[name] = value.detach().to("cpu", copy=True)
+        tensors[name] = value.detach().to("cpu", copy=True, memory_format=_PLAIN)
         return {"t": name}
     if isinstance(value, dict):
         return {"k": list(value), "v": [pack(v, prefix, tensors) for v in value.values()]}

@@ -154,8 +154,9 @@ def capture(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: Any,
     """A snapshot of a run at the end of epoch `epoch` (copies: training may go on)."""
     tensors: dict[str, torch.Tensor] = {}
     if not last_is_best:
-        for key, value in model.state_dict().items():
-            tensors[f"last.{key}"] = value.detach().to("cpu", copy=True)
+        for key, value in model.state_dict().items():  # (channels-last while training)
+            tensors[f"last.{key}"] = value.detach().to(
+                "cpu", copy=True, memory_format=torch.contiguous_format)
     optimizer_state = pack(optimizer.state_dict(), "optimizer", tensors)
     scheduler_state = None if scheduler is None else pack(scheduler.state_dict(), "scheduler",
                                                            tensors)

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from digitpad.core.errors import DigitpadError
+from digitpad.core.precision import Precision
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
@@ -34,8 +35,10 @@ class MemorySafeStep:
         loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
         batch_size: int,
         device: torch.device,
+        precision: Precision | None = None,
     ) -> None:
         self.model, self.optimizer, self.loss_fn, self.device = model, optimizer, loss_fn, device
+        self.precision = precision or Precision()
         self.chunk = batch_size  # images per forward/backward pass
 
     def step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, torch.Tensor, str]:
@@ -73,12 +76,14 @@ class MemorySafeStep:
             self.optimizer.zero_grad(set_to_none=True)
             last.clear()
             total = torch.zeros((), device=x.device)
-            parts = list(zip(x.split(self.chunk), y.split(self.chunk)))
+            images = self.precision.images(x)
+            parts = list(zip(images.split(self.chunk), y.split(self.chunk)))
             for i, (xs, ys) in enumerate(parts):
                 # under DDP only the last part's backward all-reduces: processes that split a
                 # batch into different numbers of parts still meet once per step
                 with self._no_sync() if i < len(parts) - 1 else nullcontext():
-                    out = self.model(xs)
+                    with self.precision.autocast():  # the loss in float32, outside it
+                        out = self.model(xs).float()
                     loss = self.loss_fn(out, ys)
                     if len(ys) != len(y):
                         loss = loss * (len(ys) / len(y))

@@ -98,7 +98,7 @@ def train(
         yield Notice(f"Generating {config.not_digits:,} not-a-digit images to learn to decline…")
     dataset, not_digits = prepare(config, dataset, device)
     run, state = set_up(config, dataset, device, started, not_digits, world)
-    for notice in (getattr(run.model, "notice", ""), run.notice):
+    for notice in (getattr(run.model, "notice", ""), run.notice, run.precision.notice()):
         if notice:
             yield Notice(notice)
     snapshots = Snapshots(run, state, resume)  # a snapshot per epoch, to resume from later
@@ -257,7 +257,7 @@ def finish(run: Run, state: TrainState, reason: str, message: str,
         yield Finished(reason, message or "Stopped before any weights were worth keeping.",
                        0, {}, time.perf_counter() - run.started)
         return
-    model = run.model
+    model = run.model.to(memory_format=torch.contiguous_format)  # as a model file holds it
     model.load_state_dict(state.best_state)
     best_acc, best_epoch = state.best_accuracy, state.best_epoch
     metrics = {"val_accuracy": best_acc, "best_epoch": best_epoch,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import nn
@@ -20,6 +21,7 @@ from digitpad.core.distributed.world import World
 from digitpad.core.models.registry import build_model, get_spec
 from digitpad.core.not_digit_training import NotDigitData, loss_with_not_digits
 from digitpad.core.optim import build_optimizer, build_scheduler
+from digitpad.core.precision import Precision, choose
 from digitpad.core.records import DataProgress, Started
 from digitpad.core.thread_choice import ThreadChoice, for_run
 from digitpad.core.train_step import MemorySafeStep
@@ -70,6 +72,7 @@ class Run:
     batch: int = 0  # images per step in this process (the batch size over the processes)
     notice: str = ""  # how the run is spread over processes, for the caller to show
     threads: ThreadChoice | None = None  # the CPU thread count, chosen by timing steps
+    precision: Precision = Precision()  # the steps' number format and layout (float32: default)
 
     @property
     def total_steps(self) -> int:
@@ -87,7 +90,8 @@ def set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started:
     num_classes = len(dataset.class_names)
     in_channels, image_size = dataset.train.images.shape[1], dataset.train.images.shape[-1]
     model = build_model(config.model, num_classes, in_channels, image_size, config.model_options)
-    model.to(device)
+    precision = choose(config.precision, device, model)
+    model.to(device, memory_format=precision.memory_format)
     trained, shard, notice, n, batch = model, None, "", len(dataset.train), config.batch_size
     if world is not None:
         batch = per_process_batch(batch, world.size)
@@ -103,17 +107,18 @@ def set_up(config: TrainConfig, dataset: Dataset, device: torch.device, started:
     steps_per_epoch = max(1, n // batch if n >= 2 * batch else math.ceil(n / batch))
     scheduler, per_step = build_scheduler(config, optimizer, steps_per_epoch)
     use_nll = config.loss == "nll" or (config.loss == "auto" and spec.outputs == "log_probs")
-    loss_fn = F.nll_loss if use_nll else F.cross_entropy
+    loss_fn = (F.nll_loss if use_nll
+               else partial(F.cross_entropy, label_smoothing=config.label_smoothing or 0.0))
     if not_digits is not None:
         loss_fn = loss_with_not_digits(loss_fn, not_digits.method, config.not_digit_weight)
     run = Run(
         config, dataset, device, model,
-        MemorySafeStep(trained, optimizer, loss_fn, batch, device),
+        MemorySafeStep(trained, optimizer, loss_fn, batch, device, precision),
         dataset.train.images.to(device), dataset.train.labels.to(device),
         torch.tensor(dataset.mean, dtype=torch.float32, device=device),
         torch.tensor(dataset.std, dtype=torch.float32, device=device),
         steps_per_epoch, per_step, started, not_digits, world, shard, trained, batch, notice,
-        for_run(config.threads, device.type, world is not None, steps_per_epoch),
+        for_run(config.threads, device.type, world is not None, steps_per_epoch), precision,
     )
     return run, TrainState(optimizer, scheduler, generator)
 
@@ -126,4 +131,5 @@ def started_record(run: Run) -> Started:
         "test" if data.val is data.test else "validation", data.description, run.config.model,
         sum(p.numel() for p in run.model.parameters()), str(run.device),
         torch.get_num_threads(), run.config.epochs, run.steps_per_epoch, run.total_steps,
+        precision=run.precision.describe(),
     )
