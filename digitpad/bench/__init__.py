@@ -30,7 +30,7 @@ def run_benchmark(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
 
         return "digitpad.bench.train_speed", "Time to test accuracy", bench_train(
             data_dir(args.data_dir), args.target, args.max_epochs, args.max_seconds,
-            args.limit, args.threads)
+            args.limit, args.threads, args.epochs, args.precision)
     if args.bench == "busy":
         from digitpad.bench.busy import bench_busy
 

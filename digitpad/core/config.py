@@ -20,6 +20,7 @@ OPTIMIZERS = (
 SCHEDULERS = ("none", "step", "onecycle")
 LOSSES = ("auto", "ce", "nll")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("auto", "fp32", "bf16")  # core.precision (which needs torch, so not imported)
 NOT_DIGIT_METHODS = ("uniform", "class")  # core.not_digit_training
 DECLINE_SCORES = ("auto", "max_probability", "energy")  # core.decline; "class" goes with "class"
 MAX_NOT_DIGITS = 200_000  # generated images held in memory at once (28x28 bytes each)
@@ -46,11 +47,13 @@ class TrainConfig:
     gamma: float | None = None
     momentum: float | None = None
     weight_decay: float | None = None
+    label_smoothing: float | None = None  # cross-entropy's; a model's recipe may set it
     loss: str = "auto"
     augment: bool = True
     seed: int = 0
     device: str = "auto"
     threads: int = 0  # 0: torch's default
+    precision: str = "auto"  # core.precision: bfloat16 where it is measured to help, or fp32
     val_split: float = 0.1
     image_size: int | None = None  # image folders only; None: the model's preferred size
     data_dir: str | None = None
@@ -90,7 +93,8 @@ class TrainConfig:
         _choice("scheduler", self.scheduler, SCHEDULERS)
         _choice("loss", self.loss, LOSSES)
         _choice("device", self.device, DEVICES)
-        for what in ("lr", "gamma", "momentum", "weight_decay", "val_split"):
+        _choice("precision", self.precision, PRECISIONS)
+        for what in ("lr", "gamma", "momentum", "weight_decay", "val_split", "label_smoothing"):
             _finite(what, getattr(self, what))
         _positive("learning rate", self.lr)
         if self.lr is not None and self.lr > MAX_LR:
@@ -116,6 +120,8 @@ class TrainConfig:
             raise DigitpadError(f"Momentum must be in [0, 1), not {self.momentum}.")
         if self.weight_decay is not None and self.weight_decay < 0:
             raise DigitpadError(f"Weight decay cannot be negative ({self.weight_decay}).")
+        if self.label_smoothing is not None and not 0 <= self.label_smoothing < 1:
+            raise DigitpadError(f"Label smoothing must be in [0, 1), not {self.label_smoothing:g}.")
         if not 0 <= self.val_split < 1:
             raise DigitpadError(f"Validation split must be in [0, 1), not {self.val_split}.")
         _whole("seed", self.seed, 0, MAX_SEED)
@@ -137,6 +143,10 @@ class TrainConfig:
                 f"NLL loss needs a model that outputs log-probabilities (mlp); "
                 f"{self.model!r} outputs logits, so use --loss ce."
             )
+        if self.label_smoothing and (self.loss == "nll" or (
+                self.loss == "auto" and _outputs(self.model) == "log_probs")):
+            raise DigitpadError("Label smoothing is cross-entropy's; it cannot be used with "
+                                "NLL loss (--loss ce takes it).")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able values, for checkpoints and settings."""
@@ -156,7 +166,8 @@ def _outputs(model: str) -> str:
     return get_spec(model).outputs
 
 
-_NAMES = {"lr": "learning rate", "val_split": "validation split", "weight_decay": "weight decay"}
+_NAMES = {"lr": "learning rate", "val_split": "validation split", "weight_decay": "weight decay",
+          "label_smoothing": "label smoothing"}
 
 
 def _choice(what: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -97,12 +97,14 @@ class Config(_Strict):
     gamma: _float(gt=0) | None = None
     momentum: _float(ge=0, lt=1) | None = None
     weight_decay: _float(ge=0) | None = None
+    label_smoothing: _float(ge=0, lt=1) | None = None
     batch_size: _int(1) | None = None
     epochs: _int(1) | None = None
     step_size: _int(1) | None = None
     augment: Annotated[bool, Field(strict=True)] | None = None
     seed: _int(0, MAX_SEED) | None = None
     threads: _int(0, MAX_THREADS) | None = None
+    precision: Text | None = None
     val_split: _float(ge=0, lt=1) | None = None
     image_size: Side | None = None
     data_dir: Text | None = None

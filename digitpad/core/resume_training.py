@@ -22,15 +22,20 @@ from digitpad.core.resume_state import (
 
 def config_to_continue(state: ResumeState, *, epochs: int | None = None,
                        device: str | None = None, threads: int | None = None,
-                       data_dir: str | None = None) -> TrainConfig:
+                       data_dir: str | None = None, precision: str | None = None
+                       ) -> TrainConfig:
     """The settings the file was trained with, to go on with: `epochs` is the new total (it
     must pass the epochs done); device, threads and the data folder may differ, as they change
-    neither the data nor the model. ResumeError when the file cannot be continued."""
+    neither the data nor the model (nor does precision, which changes how fast the steps
+    run). ResumeError when the file cannot be continued."""
     values = state.model_meta.get("config")
     if not values:
         raise state.fail("its metadata does not say how it was trained (no config)")
     changes: dict[str, Any] = {"device": device, "threads": threads, "data_dir": data_dir,
-                               "epochs": epochs}
+                               "epochs": epochs, "precision": precision}
+    # a file from before label smoothing was a setting trained without it (not with the
+    # recipe's value today)
+    values = {"label_smoothing": 0.0, **values}
     config = replace(TrainConfig.from_dict(values),
                      **{k: v for k, v in changes.items() if v is not None})
     try:

@@ -156,7 +156,7 @@ def test_bench_open_world_from_the_command_line(plain_and_declining, tmp_path):
     assert strict["not_digits_declined_mouse"] >= 0.9
     assert strict["not_digits_declined_generated"] >= 0.9
     assert strict["digits_declined"] >= 0.3
-    assert strict["digits_correct"] <= 1 - strict["digits_declined"]
+    assert strict["digits_correct"] <= 1 - strict["digits_declined"] + 1e-9  # (0.1 vs 1 - 0.9)
     assert not lenient["can_decline"] and lenient["decline_score"] is None
     for key in ("digits_declined", "not_digits_declined_seen", "not_digits_declined_held_out",
                 "not_digits_declined_generated"):

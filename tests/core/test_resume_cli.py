@@ -163,3 +163,15 @@ def test_no_resume_state_saves_a_small_v1_file_that_resume_fine_tunes(mnist_dir,
     tuned = library / "small-2.pt"  # in the library, named after the file, which is kept
     assert f"saved {tuned}" in stdout
     assert read_resume(tuned).epoch == 1 and read_resume(small).fine_tune
+
+
+def test_precision_may_change_on_resume_but_label_smoothing_may_not(two_epochs, library,
+                                                                     tmp_path, capsys):
+    out = tmp_path / "fp32.pt"
+    code, _, err = cli(capsys, "train", "--resume", str(two_epochs), "--epochs", "3",
+                       "--precision", "fp32", "--out", str(out))
+    assert code == 0, err
+    assert read_meta(out)["config"]["precision"] == "fp32"
+    assert read_meta(out)["config"]["label_smoothing"] == 0.0  # softmax's recipe
+    _one_error_line(cli(capsys, "train", "--resume", str(two_epochs), "--epochs", "3",
+                        "--label-smoothing", "0.2"), "--label-smoothing cannot be given")
