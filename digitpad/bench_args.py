@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from digitpad.cli_args import count, fraction, positive_float, positive_int, seed
+from digitpad.core.config import PRECISIONS
 
 
 def add_bench_parsers(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +93,7 @@ def add_bench_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--epochs", type=positive_int, default=2,
                    help="length of digitpad's one-cycle schedule (default 2, the shortest that "
                    "reaches 99%%; 8 is what 'digitpad train' does by default)")
-    b.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+    b.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="digitpad's training precision, as for train (default auto)")
     b.add_argument("--max-seconds", type=positive_float, default=3600,
                    help="stop each recipe after this much training time")

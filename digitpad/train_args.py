@@ -15,6 +15,7 @@ from digitpad.cli_args import (
     positive_int,
     seed,
 )
+from digitpad.core.config import PRECISIONS
 from digitpad.core.errors import DigitpadError
 
 TRAIN_HELP = (
@@ -72,7 +73,7 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=count, help="CPU threads (default 0: chosen by timing the "
                    "run's own steps at 1 thread and at one per core, checked again as it goes; "
                    "a fixed N also makes runs repeat bit for bit)")
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16"],
+    p.add_argument("--precision", choices=PRECISIONS,
                    help="number format of the training steps (default auto: bfloat16 mixed "
                    "precision with channels-last for convolutional models on a CPU that does "
                    "bfloat16 natively, about twice as fast; fp32 elsewhere). The saved model "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-PRECISIONS = ("auto", "fp32", "bf16")
+from digitpad.core.config import PRECISIONS
 
 
 def cpu_has_native_bf16() -> bool:
