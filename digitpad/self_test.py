@@ -100,8 +100,10 @@ def check_window() -> str:
     from PySide6.QtWidgets import QApplication
 
     from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)
     window = MainWindow()
     window.show()
     app.processEvents()

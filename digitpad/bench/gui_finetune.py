@@ -130,9 +130,11 @@ def _run(handwriting: Path, data_dir: str, timeout_s: float,
     from digitpad.core.safe_text import printable
     from digitpad.gui.handwriting.finetune_panel import DEFAULT_STEPS
     from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
     from digitpad.gui.workers.training_worker import training_threads
 
-    app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the run
+    app = QApplication.instance() or QApplication([])
+    collect_on_gui_thread(app)
     writer, count = _draw_samples(handwriting)
     window = MainWindow()
     try:

@@ -25,8 +25,10 @@ def _gui_run(values: dict[str, Any], timeout_s: float) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
 
-    app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the run
+    app = QApplication.instance() or QApplication([])
+    collect_on_gui_thread(app)
     window = MainWindow()
     window.resize(1100, 720)
     window.show()

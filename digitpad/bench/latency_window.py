@@ -17,8 +17,10 @@ def open_bench_window(model_path: Path, timeout_s: float = 60.0) -> Any:
     from PySide6.QtWidgets import QApplication
 
     from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
 
     app = QApplication.instance() or QApplication([])
+    collect_on_gui_thread(app)
     window = MainWindow()
     window.app_kept_alive = app  # the QApplication must outlive the window
     window.resize(1000, 680)

@@ -11,6 +11,7 @@ from digitpad import __version__
 from digitpad.core.errors import DigitpadError
 from digitpad.desktop_entry import APP_ID
 from digitpad.gui.app_icon import app_icon
+from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +34,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("digitpad")
     app.setDesktopFileName(APP_ID)  # Wayland matches windows to the installed menu entry
     app.setWindowIcon(app_icon())
+    collect_on_gui_thread(app)  # worker threads never run Python's cycle collector
     from digitpad.gui.main_window import MainWindow, deferred_start
 
     window = MainWindow()

@@ -11,6 +11,22 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp):  # noqa: ANN001, ANN201
+    """As the app does: Python's cycle collector runs on the GUI thread only."""
+    from digitpad.gui.workers.gui_thread_gc import collect_on_gui_thread
+
+    return collect_on_gui_thread(qapp)
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test(gui_thread_gc):  # noqa: ANN001, ANN201
+    """A test that never runs the event loop would never collect: collect (by the usual
+    generation thresholds) on the GUI thread after each test."""
+    yield
+    gui_thread_gc.check()
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory, qapp):  # noqa: ANN001, ANN201
     """QSettings in a fresh temporary folder for each test."""
