@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 REFRESH_MS = 66  # ~15 Hz at most
 HEADER_GAP = 4.0  # px around the legend header
+GRID_SHARE = 0.2  # the grid's colour: this much of the text colour, the rest the background
 
 # Data colours (tab10): readable on light and dark backgrounds alike.
 BLUE, ORANGE, GREEN = "#1f77b4", "#ff7f0e", "#2ca02c"
@@ -50,7 +51,13 @@ class Chart(QWidget):
         super().__init__(parent)
         self.plot = pg.PlotWidget(self, axisItems=axis_items)
         self.plot.setToolTip(tooltip)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.showGrid(x=True, y=True)
+        for name in ("left", "bottom"):
+            # The grid in an opaque colour (_apply_palette), major and first minor lines only:
+            # Qt's raster engine draws translucent lines ~25x slower than opaque ones, and a
+            # translucent grid was two thirds of a redraw (the loss chart at 540x320: 15 ms,
+            # now 5-7 ms).
+            self.plot.getAxis(name).setStyle(tickAlpha=255, maxTickLevel=1)
         self.plot.setLabel("bottom", x_label)
         self.plot.setLabel("left", y_label)
         for name in ("left", "bottom"):  # no "(x1e+27)" multiplier: on a log axis it made a
@@ -201,10 +208,13 @@ class Chart(QWidget):
         text = palette.color(QPalette.ColorRole.Text)
         base = palette.color(QPalette.ColorRole.Base)
         self.plot.setBackground(base)
+        grid = QColor(*(round(GRID_SHARE * t + (1 - GRID_SHARE) * b) for t, b in
+                        zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)))
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
             axis.setPen(text)
             axis.setTextPen(text)
+            axis.setTickPen(grid)  # with the grid on, the ticks are the grid lines
         self.legend.setLabelTextColor(text)
         for _sample, label in self.legend.items:  # setLabelTextColor alone keeps old labels
             label.setText(label.text, color=text)

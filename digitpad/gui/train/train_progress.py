@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
 from digitpad.core.records import DataProgress, Paused, Step, Steps, Unit
-from digitpad.gui.widgets.plain_text import plain_label
+from digitpad.gui.widgets.live_text import LiveText
 
 
 def format_duration(seconds: float) -> str:
@@ -71,9 +71,10 @@ class TrainProgress(QWidget):
         self.bar = QProgressBar()
         self.bar.setToolTip("How far the training run has got")
         self.bar.setTextVisible(True)
-        self.label = plain_label("Choose the settings and press Start.")  # quotes datasets
-        self.label.setToolTip("Epoch, step, speed and the time left")
-        self.label.setWordWrap(True)  # a long message must not widen the window
+        # plain text (it quotes dataset names); two lines at most, and a new text repaints
+        # the line only: a QLabel re-laid-out the whole tab at each of ~20 updates a second
+        self.label = LiveText(2, "Choose the settings and press Start.",
+                              hint="Epoch, step, speed and the time left")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
