@@ -11,14 +11,14 @@ from torch import nn
 
 from digitpad.core.checkpoint_archive import human, short
 from digitpad.core.errors import CheckpointError, DigitpadError
-from digitpad.core.models.registry import build_model
+from digitpad.core.models.registry import build_model, recorded_options
 
 MAX_WEIGHT_BYTES = 2 * 2**30  # far above any architecture offered (resnet18: 45 MB)
 
 
 def rebuild(meta: dict[str, Any], name: str, device: str) -> nn.Module:
     """The architecture the metadata names, built on `device` (never fetching ImageNet weights)."""
-    options = dict(meta["model_options"])
+    options = recorded_options(meta["architecture"], dict(meta["model_options"]))
     if "pretrained" in options:
         options["pretrained"] = False  # the file holds the weights; never fetch ImageNet ones
     try:

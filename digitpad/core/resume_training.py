@@ -10,6 +10,7 @@ from typing import Any
 from digitpad.core.config import TrainConfig
 from digitpad.core.decline import NOT_A_DIGIT
 from digitpad.core.errors import DigitpadError
+from digitpad.core.models.registry import recorded_options
 from digitpad.core.resume_restore import restore
 from digitpad.core.resume_state import (
     HistoryEntry,
@@ -36,6 +37,11 @@ def config_to_continue(state: ResumeState, *, epochs: int | None = None,
     # a file from before label smoothing was a setting trained without it (not with the
     # recipe's value today)
     values = {"label_smoothing": 0.0, **values}
+    # and one from before an option existed (digitnet's pool_first) was made without it
+    options = values.get("model_options")
+    if options is None:
+        options = state.model_meta.get("model_options") or {}
+    values["model_options"] = recorded_options(str(values.get("model", "")), options)
     config = replace(TrainConfig.from_dict(values),
                      **{k: v for k, v in changes.items() if v is not None})
     try:

@@ -45,6 +45,9 @@ class ModelSpec:
     options: Mapping[str, Any] = field(default_factory=dict)  # option -> default
     choices: Mapping[str, tuple] = field(default_factory=dict)  # option -> allowed values
     bounds: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # option -> (min, max)
+    # option -> the value of a file (model or settings it records) that does not name it: the
+    # value the model had before the option existed or its default changed
+    legacy: Mapping[str, Any] = field(default_factory=dict)
     outputs: str = "logits"  # "logits" (cross-entropy) or "log_probs" (NLL)
     image_channels: int = 1  # channels it wants from an image folder
     image_size: int = 28  # side it wants from an image folder
@@ -65,14 +68,16 @@ REGISTRY: dict[str, ModelSpec] = {
     for spec in [
         ModelSpec(
             "digitnet",
-            "digitpad's own fast CNN: 3 conv-BN-ReLU-pool stages + linear; >=99.3% MNIST",
+            "digitpad's own fast CNN: 3 conv-pool-BN-ReLU stages + linear; >=99.3% MNIST",
             _conv(DigitNet),
-            # lr and label smoothing chosen by `digitpad bench train` (issue 17's closing
-            # note): 2 epochs reach 99.1-99.25% over three seeds, 8 epochs 99.5%
-            Recipe("adamw", 6e-3, 128, 8, "onecycle", weight_decay=5e-4, label_smoothing=0.1),
-            options={"width": 24},
-            # width 256 is ~5.9M parameters (24: 55k); beyond that it is an allocation, not a model
+            # width, pool_first, lr and label smoothing chosen by `digitpad bench train` (issue
+            # 17's closing note): 2 epochs reach 99.0-99.1% over three seeds, 8 epochs 99.4%+
+            Recipe("adamw", 1e-2, 128, 8, "onecycle", weight_decay=5e-4, label_smoothing=0.1),
+            options={"width": 16, "pool_first": True},
+            # width 256 is ~5.9M parameters (16: 29k); beyond that it is an allocation, not a model
             bounds={"width": (1, 256)},
+            # v1 to stop 28: width 24, conv-BN-ReLU-pool (the bundled digits.pt and fashion.pt)
+            legacy={"width": 24, "pool_first": False},
         ),
         ModelSpec(
             "softmax",
@@ -157,6 +162,15 @@ def resolve_options(name: str, options: Mapping[str, Any] | None) -> dict[str, A
                 f"Option {key} of {name!r} must be from {low} to {high}, not {resolved[key]}."
             )
     return resolved
+
+
+def recorded_options(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options a file records, with those it does not name given the value they had when
+    it was made (the spec's `legacy`), not today's default; unchecked (resolve_options checks).
+    An unknown architecture's options are returned as they are, for get_spec to refuse."""
+    spec = REGISTRY.get(name) if isinstance(name, str) else None
+    legacy = spec.legacy if spec is not None else {}
+    return {**legacy, **options} if isinstance(options, Mapping) else options
 
 
 def _convert(model: str, key: str, value: Any, default: Any) -> Any:

@@ -55,8 +55,10 @@ def test_every_conv_and_linear_layer_is_found_in_order_ending_with_the_output(na
             assert record.values.shape == (min(record.shape[0], 512),)
 
 
-def test_digitnet_layers_are_shown_after_their_batch_norm_relu_and_pool():
-    model = _model("digitnet")
+@pytest.mark.parametrize("pool_first", [True, False])  # today's order, and the bundled files'
+def test_digitnet_layers_are_shown_after_their_batch_norm_relu_and_pool(pool_first):
+    torch.manual_seed(0)
+    model = build_model("digitnet", 10, options={"width": 24, "pool_first": pool_first}).eval()
     x = torch.randn(1, 1, 28, 28)
     records = model_activations(model, x)
     assert [r.title for r in records] == [
@@ -66,7 +68,7 @@ def test_digitnet_layers_are_shown_after_their_batch_norm_relu_and_pool():
         "Output: Linear 864→10 · 10 classes",
     ]
     with torch.inference_mode():
-        stage1 = model.features[0](x)  # conv, BN, ReLU (in place), max-pool
+        stage1 = model.features[0](x)  # conv, BN, ReLU (in place), max-pool in either order
         stage2 = model.features[1](stage1)
     np.testing.assert_allclose(records[0].values, stage1[0].numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(records[1].values, stage2[0, :32].numpy(), rtol=1e-5, atol=1e-6)
@@ -109,12 +111,14 @@ def test_resnet_values_are_copied_before_the_shortcut_adds_to_them_in_place():
 
 def test_the_model_is_left_as_it_was_training_mode_running_stats_and_no_hooks():
     model = _model("digitnet").train()
-    model.features[0][1].eval()  # a mix of modes must come back as it was
-    stats = model.features[1][1].running_mean.clone()
+    first, second = (next(m for m in stage if isinstance(m, nn.BatchNorm2d))
+                     for stage in model.features[:2])
+    first.eval()  # a mix of modes must come back as it was
+    stats = second.running_mean.clone()
     model_activations(model, torch.randn(4, 1, 28, 28))
-    assert model.training and not model.features[0][1].training
-    assert model.features[1][1].training
-    assert torch.equal(model.features[1][1].running_mean, stats)  # ran in eval mode
+    assert model.training and not first.training
+    assert second.training
+    assert torch.equal(second.running_mean, stats)  # ran in eval mode
     assert all(not m._forward_hooks for m in model.modules())
 
 

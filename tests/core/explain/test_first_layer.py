@@ -27,7 +27,7 @@ def _model(name: str, channels: int = 1, size: int = 28, classes: int = 10) -> n
 
 
 @pytest.mark.parametrize(("name", "module", "title", "shape"), [
-    ("digitnet", "features.0.0", "Conv 1→24: 24 filters, 5×5", (24, 5, 5)),
+    ("digitnet", "features.0.0", "Conv 1→16: 16 filters, 5×5", (16, 5, 5)),
     ("cnn", "conv1", "Conv 1→32: 32 filters, 3×3", (32, 3, 3)),
     ("lenet5", "features.0", "Conv 1→6: 6 filters, 5×5", (6, 5, 5)),
     ("mlp", "layers.1", "Linear 784→128: 128 weight images, 28×28", (128, 28, 28)),
