@@ -21,7 +21,7 @@ from digitpad.core.resume_state import read_resume
 from digitpad.core.resume_training import config_to_continue
 from digitpad.core.training import train
 
-SHAPES = {"mlp": (128, 28, 28), "digitnet": (24, 5, 5), "softmax": (10, 28, 28)}
+SHAPES = {"mlp": (128, 28, 28), "digitnet": (16, 5, 5), "softmax": (10, 28, 28)}
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def test_the_first_layer_is_shown_before_training_and_after_every_epoch(tab, qtb
     assert [m.epoch for m in panel.moments] == [0, 1, 2]
     assert panel.caption.text() == "After epoch 2 of 2 (latest)"
     grid = panel.first.view
-    assert grid.isVisible() and grid.count() == 24  # digitnet: 24 filters, 5×5
+    assert grid.isVisible() and grid.count() == 16  # digitnet: 16 filters, 5×5
     assert panel.first.title.text() == "First layer · " + ends[1].first_layer.title
     after_two = _drawn(grid)
     assert after_two == _as_drawn(ends[1].first_layer.images, grid)
