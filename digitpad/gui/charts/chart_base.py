@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 # 8 Hz at most: each redraw is 5-7 ms of the GUI thread, and that time is taken from training
 # (its threads wait at OpenMP barriers while the GUI has a core). At 15 Hz the GUI thread used
-# 0.10-0.14 of a core while digitnet trained, at 5 Hz 0.07-0.09, and the Train tab trained ~12%
-# faster (3 alternating runs of 20,000 images each, 2026-12-04); 8 Hz still reads as live.
+# 0.10-0.14 of a core while digitnet trained, at 5 Hz 0.07-0.09; `bench gui` GUI / command line,
+# four alternating pairs of processes: median 91% at 8 Hz, 72% at 15 Hz (README, 2026-12-04).
+# 8 Hz still reads as live.
 REFRESH_MS = 125
 HEADER_GAP = 4.0  # px around the legend header
 GRID_SHARE = 0.2  # the grid's colour: this much of the text colour, the rest the background
