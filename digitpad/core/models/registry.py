@@ -76,7 +76,8 @@ REGISTRY: dict[str, ModelSpec] = {
             options={"width": 16, "pool_first": True},
             # width 256 is ~5.9M parameters (16: 29k); beyond that it is an allocation, not a model
             bounds={"width": (1, 256)},
-            # v1 to stop 28: width 24, conv-BN-ReLU-pool (the bundled digits.pt and fashion.pt)
+            # files made before issue 17's change: width 24, conv-BN-ReLU-pool (the bundled
+            # digits.pt and fashion.pt among them)
             legacy={"width": 24, "pool_first": False},
         ),
         ModelSpec(
@@ -169,8 +170,7 @@ def recorded_options(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
     it was made (the spec's `legacy`), not today's default; unchecked (resolve_options checks).
     An unknown architecture's options are returned as they are, for get_spec to refuse."""
     spec = REGISTRY.get(name) if isinstance(name, str) else None
-    legacy = spec.legacy if spec is not None else {}
-    return {**legacy, **options} if isinstance(options, Mapping) else options
+    return {**(spec.legacy if spec is not None else {}), **options}
 
 
 def _convert(model: str, key: str, value: Any, default: Any) -> Any:
